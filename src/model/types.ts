@@ -1,0 +1,155 @@
+/**
+ * The service model (IR): everything the renderer needs to know about the services of a
+ * CodeGeneratorRequest, computed once from the descriptors. Plain data plus a reference to the
+ * protobuf-es descriptor for code that needs more.
+ */
+import type { DescMessage, DescMethod, DescService } from "@bufbuild/protobuf";
+
+/** How a method streams: the four gRPC call kinds. */
+export type StreamingKind = "unary" | "server_streaming" | "client_streaming" | "bidi_streaming";
+
+/** `google.protobuf.MethodOptions.idempotency_level`, by name. */
+export type IdempotencyLevel = "unknown" | "no_side_effects" | "idempotent";
+
+/** A position in a `.proto` file, 1-based like compiler messages. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Comments attached to a declaration, with the leading `//` or `/*` markers removed. */
+export interface Comments {
+  leading: string;
+  trailing: string;
+  leadingDetached: string[];
+}
+
+/** A message referenced by a method (its input or output). */
+export interface MessageRef {
+  /** Fully qualified name, e.g. `helloworld.HelloRequest`. */
+  typeName: string;
+  /** The proto file that declares it, e.g. `helloworld/helloworld.proto`. */
+  file: string;
+  desc: DescMessage;
+}
+
+/** One segment of a `google.api.http` path template. */
+export type PathSegment =
+  | { kind: "literal"; value: string }
+  | { kind: "wildcard" } // `*`: exactly one segment
+  | { kind: "deep_wildcard" } // `**`: the rest of the path
+  | { kind: "variable"; fieldPath: string[]; segments: PathSegment[] }; // `{a.b=...}`
+
+/** A parsed path template: `/v1/{name=shelves/*}:verb`. */
+export interface PathTemplate {
+  segments: PathSegment[];
+  verb: string | undefined;
+}
+
+/** One HTTP binding of a method (the main rule or one of its `additional_bindings`). */
+export interface HttpBinding {
+  /** `GET`, `PUT`, `POST`, `DELETE`, `PATCH`, or the `custom` kind as written (e.g. `HEAD`). */
+  method: string;
+  /** The template text as written in the proto. */
+  pattern: string;
+  template: PathTemplate;
+  /** `*`, a top-level field name, or undefined when there is no body. */
+  body: string | undefined;
+  /** A top-level response field name, or undefined for the whole response. */
+  responseBody: string | undefined;
+  location: SourceLocation | undefined;
+}
+
+/** gen-svc retry policy, from `gensvc.options.v1`. */
+export interface RetryPolicyModel {
+  maxAttempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  backoffMultiplier: number;
+  retryableCodes: string[];
+}
+
+/** gen-svc rate limit, from `gensvc.options.v1`. */
+export interface RateLimitModel {
+  requestsPerSecond: number;
+  burst: number;
+  keyMetadata: string | undefined;
+}
+
+/** gen-svc circuit breaker, from `gensvc.options.v1`. */
+export interface CircuitBreakerModel {
+  failureRatio: number | undefined;
+  consecutiveFailures: number | undefined;
+  minimumCalls: number;
+  openDurationMs: number;
+  halfOpenProbes: number;
+}
+
+/** gen-svc authentication requirement, from `gensvc.options.v1`. */
+export interface AuthModel {
+  mode: "none" | "jwt" | "api_key" | "mtls";
+  scopes: string[];
+  roles: string[];
+}
+
+/**
+ * Policies declared with gen-svc's options. Service-level values are already merged into each
+ * method's policy (the method wins field by field).
+ */
+export interface PolicyModel {
+  timeoutMs: number | undefined;
+  retry: RetryPolicyModel | undefined;
+  rateLimit: RateLimitModel | undefined;
+  circuitBreaker: CircuitBreakerModel | undefined;
+  auth: AuthModel | undefined;
+}
+
+/** One RPC. */
+export interface MethodModel {
+  /** As declared, e.g. `SayHello`. */
+  name: string;
+  /** As protobuf-es names it, e.g. `sayHello` (also used by the generated interface). */
+  localName: string;
+  /** gRPC path, e.g. `/helloworld.Greeter/SayHello`. */
+  path: string;
+  kind: StreamingKind;
+  input: MessageRef;
+  output: MessageRef;
+  comments: Comments;
+  deprecated: boolean;
+  idempotency: IdempotencyLevel;
+  http: HttpBinding[];
+  policy: PolicyModel;
+  location: SourceLocation | undefined;
+  desc: DescMethod;
+}
+
+/** One service. */
+export interface ServiceModel {
+  name: string;
+  /** e.g. `helloworld.Greeter`. */
+  typeName: string;
+  file: string;
+  comments: Comments;
+  deprecated: boolean;
+  methods: MethodModel[];
+  /** The service-level policy as declared (methods carry the merged result). */
+  policy: PolicyModel;
+  location: SourceLocation | undefined;
+  desc: DescService;
+}
+
+/** All services of one proto package: one generated npm package. */
+export interface PackageModel {
+  /** Proto package, e.g. `helloworld` or `ecommerce.product.v1` (empty for no package). */
+  protoPackage: string;
+  services: ServiceModel[];
+  /** Proto files (to generate) that declare these services. */
+  files: string[];
+}
+
+/** The model of a whole request: one entry per proto package that has services. */
+export interface ApiModel {
+  packages: PackageModel[];
+}

@@ -1,0 +1,23 @@
+/** The per-call context every endpoint, middleware and handler receives. */
+import type { Metadata } from "./metadata.js";
+import type { MethodSpec } from "./spec.js";
+
+/** Everything about the current call that is not the request message. */
+export interface CallContext {
+  /** The method being called. */
+  readonly method: MethodSpec;
+  /** Request metadata (gRPC headers or mapped HTTP headers). */
+  readonly requestMetadata: Metadata;
+  /** Response header metadata; sent before the first response message. */
+  readonly responseHeader: Metadata;
+  /** Response trailer metadata; sent with the status. */
+  readonly responseTrailer: Metadata;
+  /** When the caller stops waiting, if it set a deadline. */
+  readonly deadline: Date | undefined;
+  /** Aborted when the call is cancelled by the client or its deadline passes. */
+  readonly signal: AbortSignal;
+  /** The remote address, e.g. `ipv4:127.0.0.1:53422`. */
+  readonly peer: string;
+  /** Which transport carried the call. */
+  readonly transport: "grpc" | "http";
+}

@@ -1,0 +1,51 @@
+/**
+ * Endpoints and middleware (after Go kit): every method, unary or streaming, is one
+ * `(ctx, input) => Promise<output>` function, so one middleware chain serves all four kinds.
+ * Streaming inputs and outputs are async iterables.
+ */
+import type { CallContext } from "./context.js";
+import type { MethodSpec } from "./spec.js";
+
+/** One method behind the transports. */
+export type Endpoint<I = any, O = any> = (ctx: CallContext, input: I) => Promise<O>;
+
+/** Wraps an endpoint; `ctx.method.kind` tells whether input/output are streams. */
+export type Middleware = (next: Endpoint<any, any>) => Endpoint<any, any>;
+
+/** A unary endpoint: one message in, one out. */
+export type UnaryEndpoint<I, O> = Endpoint<I, O>;
+/** A server-streaming endpoint: one message in, a stream out. */
+export type ServerStreamingEndpoint<I, O> = Endpoint<I, AsyncIterable<O>>;
+/** A client-streaming endpoint: a stream in, one message out. */
+export type ClientStreamingEndpoint<I, O> = Endpoint<AsyncIterable<I>, O>;
+/** A bidirectional endpoint: streams both ways. */
+export type BidiStreamingEndpoint<I, O> = Endpoint<AsyncIterable<I>, AsyncIterable<O>>;
+
+/** Composes middleware; the first one is the outermost. */
+export function chain(middleware: readonly Middleware[]): Middleware {
+  return (next) => middleware.reduceRight((inner, wrap) => wrap(inner), next);
+}
+
+/** What a handler method returns, before normalisation into full messages. */
+type HandlerResult = Promise<unknown> | AsyncIterable<unknown>;
+
+/**
+ * Builds the endpoint of one method: calls the handler, turns init objects it returns into full
+ * messages with the method's codec, and wraps the result in the middleware chain.
+ */
+export function makeEndpoint<I, O>(
+  method: MethodSpec<any, any>,
+  handler: (ctx: CallContext, input: any) => HandlerResult,
+  middleware: readonly Middleware[] = [],
+): Endpoint<I, O> {
+  const create = (value: unknown) => method.output.create(value);
+  const streamsOut = method.kind === "server_streaming" || method.kind === "bidi_streaming";
+  const base: Endpoint = streamsOut
+    ? async (ctx, input) => mapStream(handler(ctx, input) as AsyncIterable<unknown>, create)
+    : async (ctx, input) => create(await handler(ctx, input));
+  return middleware.length === 0 ? base : chain(middleware)(base);
+}
+
+async function* mapStream<T, U>(source: AsyncIterable<T>, map: (value: T) => U): AsyncGenerator<U> {
+  for await (const value of source) yield map(value);
+}
