@@ -1,0 +1,115 @@
+/**
+ * View models of the files generated for one service: everything the templates print is computed
+ * here. Paths are relative to the generated package root.
+ */
+import type { MethodModel, ServiceModel } from "../../model/types.js";
+import { ModuleImports } from "../imports.js";
+import { jsDoc } from "../jsdoc.js";
+import type { ServiceNames } from "./names.js";
+import { clientSignature, endpointType, handlerSignature, paramName, streamsRequests, streamsResponses } from "./signatures.js";
+
+/** Where message code lives inside the generated package. */
+export const messagesDir = "src/gen/pb";
+
+/** The data of one service shared by all its files. */
+export interface ServiceContext {
+  service: ServiceModel;
+  names: ServiceNames;
+  /** `// Code generated ...` plus the source file line. */
+  header: string;
+}
+
+/** One template to render into one file. */
+export interface FileView {
+  path: string;
+  template: string;
+  userOwned: boolean;
+  view: object;
+}
+
+// Identifiers every service module may declare or import from the runtime; messages with these
+// names are imported under an alias.
+const reservedNames = [
+  "MessageInitShape", "CallContext", "CallOptions", "Code", "ServiceError", "GrpcConnection", "ConnectionOptions",
+  "Middleware", "Server", "defineService", "makeEndpoint", "addGrpcService",
+  "UnaryEndpoint", "ServerStreamingEndpoint", "ClientStreamingEndpoint", "BidiStreamingEndpoint",
+];
+
+function reserved(names: ServiceNames): string[] {
+  return [...reservedNames, names.interfaceName, names.handlerClass, names.clientClass, names.endpointsInterface, names.makeEndpoints, names.registerGrpc, names.spec];
+}
+
+function methodDoc(method: MethodModel, indent: number): string {
+  return jsDoc(method.comments, { deprecated: method.deprecated }, indent);
+}
+
+function serviceDoc(ctx: ServiceContext): string {
+  return jsDoc(ctx.service.comments, { deprecated: ctx.service.deprecated, tags: [`Generated from service \`${ctx.service.typeName}\`.`] });
+}
+
+/** All files of one service. */
+export function serviceFiles(ctx: ServiceContext): FileView[] {
+  const dir = `src/gen/${ctx.names.fileBase}`;
+  return [
+    { path: `${dir}/service.ts`, template: "src/gen/__service__/service.ts", userOwned: false, view: serviceView(ctx, dir) },
+    { path: `${dir}/endpoints.ts`, template: "src/gen/__service__/endpoints.ts", userOwned: false, view: endpointsView(ctx, dir) },
+    { path: `${dir}/grpc-server.ts`, template: "src/gen/__service__/grpc-server.ts", userOwned: false, view: grpcServerView(ctx) },
+    { path: `${dir}/grpc-client.ts`, template: "src/gen/__service__/grpc-client.ts", userOwned: false, view: grpcClientView(ctx, dir) },
+    { path: `src/handlers/${ctx.names.fileBase}.ts`, template: "src/handlers/__service__.ts", userOwned: true, view: handlerView(ctx) },
+    { path: `test/${ctx.names.fileBase}.test.ts`, template: "test/__service__.test.ts", userOwned: true, view: testView(ctx) },
+  ];
+}
+
+function serviceView(ctx: ServiceContext, dir: string): object {
+  const imports = new ModuleImports(dir, messagesDir, reserved(ctx.names));
+  const methods = ctx.service.methods.map((m) => ({ localName: m.localName, jsdoc: methodDoc(m, 2), handler: handlerSignature(m, imports) }));
+  const descLocal = imports.service(ctx.service.desc);
+  return { ...ctx.names, header: ctx.header, typeName: ctx.service.typeName, jsdoc: serviceDoc(ctx), methods, descLocal, imports: imports.statements() };
+}
+
+function endpointsView(ctx: ServiceContext, dir: string): object {
+  const imports = new ModuleImports(dir, messagesDir, reserved(ctx.names));
+  const methods = ctx.service.methods.map((m) => ({
+    localName: m.localName,
+    jsdoc: methodDoc(m, 2),
+    endpointType: endpointType(m, imports),
+    paramName: paramName(m),
+  }));
+  const kinds = [...new Set(methods.map((m) => m.endpointType.slice(0, m.endpointType.indexOf("<"))))].sort();
+  return { ...ctx.names, header: ctx.header, typeName: ctx.service.typeName, methods, endpointKinds: kinds.map((k) => `type ${k}`).join(", "), imports: imports.statements() };
+}
+
+function grpcServerView(ctx: ServiceContext): object {
+  return { ...ctx.names, header: ctx.header, typeName: ctx.service.typeName };
+}
+
+function grpcClientView(ctx: ServiceContext, dir: string): object {
+  const imports = new ModuleImports(dir, messagesDir, reserved(ctx.names));
+  const methods = ctx.service.methods.map((m) => ({ localName: m.localName, jsdoc: methodDoc(m, 2), client: clientSignature(m, imports) }));
+  return { ...ctx.names, header: ctx.header, typeName: ctx.service.typeName, methods, imports: imports.statements() };
+}
+
+function handlerView(ctx: ServiceContext): object {
+  const imports = new ModuleImports("src/handlers", messagesDir, reserved(ctx.names));
+  const methods = ctx.service.methods.map((m) => ({
+    localName: m.localName,
+    jsdoc: methodDoc(m, 2),
+    handler: handlerSignature(m, imports),
+    unimplementedMessage: `${ctx.service.typeName}.${m.name} is not implemented yet`,
+  }));
+  return { ...ctx.names, typeName: ctx.service.typeName, methods, imports: imports.statements() };
+}
+
+function testView(ctx: ServiceContext): object {
+  const methods = ctx.service.methods.map((m) => ({
+    name: m.name,
+    localName: m.localName,
+    unary: m.kind === "unary",
+    serverStreaming: m.kind === "server_streaming",
+    clientStreaming: m.kind === "client_streaming",
+    bidiStreaming: m.kind === "bidi_streaming",
+  }));
+  const hasStreamingRequests = ctx.service.methods.some(streamsRequests);
+  const hasStreamingResponses = ctx.service.methods.some(streamsResponses);
+  return { ...ctx.names, typeName: ctx.service.typeName, methods, hasStreamingRequests, hasStreamingResponses };
+}
