@@ -16,7 +16,7 @@ export interface CallContext {
   readonly deadline: Date | undefined;
   /** Aborted when the call is cancelled by the client or its deadline passes. */
   readonly signal: AbortSignal;
-  /** The remote address, e.g. `ipv4:127.0.0.1:53422`. */
+  /** The remote address, e.g. `127.0.0.1:53422` (grpc-js's `getPeer()` format). */
   readonly peer: string;
   /** Which transport carried the call. */
   readonly transport: "grpc" | "http";

@@ -1,0 +1,145 @@
+/**
+ * Server settings from command-line flags and environment variables (flags win), and waiting for
+ * the signal that ends the process. The settings table also feeds the generated README.
+ */
+import { parseArgs } from "node:util";
+
+/** What a generated server needs to start. */
+export interface ServerConfig {
+  /** Interface the servers listen on. */
+  readonly host: string;
+  /** Port of the gRPC server; 0 picks a free one. */
+  readonly grpcPort: number;
+  /** How long shutdown waits for calls in flight before cancelling them. */
+  readonly gracePeriodMs: number;
+}
+
+/** A setting that is wrong; the message names the flag or variable it came from. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** One row of {@link SERVER_SETTINGS}. */
+export interface SettingDescription<K extends keyof ServerConfig = keyof ServerConfig> {
+  /** Property of {@link ServerConfig}. */
+  readonly name: K;
+  /** Environment variable. */
+  readonly env: string;
+  /** Command-line flag, with its dashes. */
+  readonly flag: string;
+  readonly default: ServerConfig[K];
+  readonly description: string;
+  /** Parses a raw value; `source` names where it came from, for error messages. */
+  readonly parse: (raw: string, source: string) => ServerConfig[K];
+}
+
+/** Every server setting: where it is read from, its default and what it does. */
+export const SERVER_SETTINGS: readonly SettingDescription[] = [
+  {
+    name: "host",
+    env: "HOST",
+    flag: "--host",
+    default: "0.0.0.0",
+    description: "Interface to listen on (0.0.0.0 for all IPv4 interfaces, :: for all interfaces).",
+    parse: parseHost,
+  },
+  {
+    name: "grpcPort",
+    env: "GRPC_PORT",
+    flag: "--grpc-port",
+    default: 50051,
+    description: "Port of the gRPC server; 0 picks a free port.",
+    parse: parsePort,
+  },
+  {
+    name: "gracePeriodMs",
+    env: "GRACE_PERIOD_MS",
+    flag: "--grace-period-ms",
+    default: 10000,
+    description: "Milliseconds shutdown waits for calls in flight before cancelling them.",
+    parse: parseDuration,
+  },
+] satisfies [SettingDescription<"host">, SettingDescription<"grpcPort">, SettingDescription<"gracePeriodMs">];
+
+/**
+ * Reads the settings from `argv` (arguments only, e.g. `process.argv.slice(2)`) and `env`.
+ * Throws {@link ConfigError} for an unknown flag, a flag without a value or an invalid value.
+ */
+export function loadServerConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ServerConfig {
+  const flags = parseFlags(argv);
+  const config: Record<string, unknown> = {};
+  for (const setting of SERVER_SETTINGS) config[setting.name] = resolveSetting(setting, flags, env);
+  return config as unknown as ServerConfig;
+}
+
+/**
+ * Resolves with the first of SIGTERM or SIGINT that `proc` receives (usually `process`), and
+ * stops listening for either, so a second signal gets Node's default behaviour (exit) again.
+ */
+export function waitForShutdownSignal(proc: SignalSource): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const signals: NodeJS.Signals[] = ["SIGTERM", "SIGINT"];
+    const listeners = signals.map((signal) => {
+      const listener = () => {
+        for (const [i, s] of signals.entries()) proc.off(s, listeners[i]!);
+        resolve(signal);
+      };
+      proc.once(signal, listener);
+      return listener;
+    });
+  });
+}
+
+/** The part of `process` that {@link waitForShutdownSignal} needs. */
+export interface SignalSource {
+  once(event: NodeJS.Signals, listener: () => void): unknown;
+  off(event: NodeJS.Signals, listener: () => void): unknown;
+}
+
+function parseFlags(argv: readonly string[]): Record<string, string | undefined> {
+  const options = Object.fromEntries(SERVER_SETTINGS.map((s) => [s.flag.slice(2), { type: "string" as const }]));
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
+  } catch (error) {
+    // parseArgs says what is wrong ("Unknown option '--x'", "Option '--host <value>' argument missing").
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function resolveSetting(
+  setting: SettingDescription,
+  flags: Record<string, string | undefined>,
+  env: Readonly<Record<string, string | undefined>>,
+): unknown {
+  const flag = flags[setting.flag.slice(2)];
+  if (flag !== undefined) return setting.parse(flag, setting.flag);
+  const fromEnv = env[setting.env];
+  // An empty variable is treated as unset, as shells and compose files often produce them.
+  if (fromEnv !== undefined && fromEnv !== "") return setting.parse(fromEnv, setting.env);
+  return setting.default;
+}
+
+function parseHost(raw: string, source: string): string {
+  const host = raw.trim();
+  if (host === "" || /\s/.test(host)) throw new ConfigError(`${source}: "${raw}" is not a host name or address`);
+  return host;
+}
+
+function parsePort(raw: string, source: string): number {
+  const port = parseInteger(raw);
+  if (port === undefined || port > 65535) throw new ConfigError(`${source}: "${raw}" is not a port (an integer from 0 to 65535)`);
+  return port;
+}
+
+function parseDuration(raw: string, source: string): number {
+  const ms = parseInteger(raw);
+  if (ms === undefined) throw new ConfigError(`${source}: "${raw}" is not a duration in milliseconds (an integer of 0 or more)`);
+  return ms;
+}
+
+// Digits only: Number() would also accept "", "0x1F", "1e3" and " 7 ".
+function parseInteger(raw: string): number | undefined {
+  if (!/^\d+$/.test(raw)) return undefined;
+  const value = Number(raw);
+  return Number.isSafeInteger(value) ? value : undefined;
+}

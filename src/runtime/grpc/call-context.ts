@@ -1,0 +1,87 @@
+/** Builds the {@link CallContext} of one incoming gRPC call and the header/trailer plumbing around it. */
+import type * as grpc from "@grpc/grpc-js";
+import type { EventEmitter } from "node:events";
+import { Code } from "../code.js";
+import type { CallContext } from "../context.js";
+import { ServiceError } from "../errors.js";
+import { Metadata } from "../metadata.js";
+import type { MethodSpec } from "../spec.js";
+import { encodeStatus, statusFromError, STATUS_DETAILS_KEY } from "../status.js";
+import { toBuffer } from "./bytes.js";
+import { fromGrpcMetadata, toGrpcMetadata } from "./metadata.js";
+
+/** A grpc-js server call of any kind (grpc-js does not export the type they share). */
+export type AnyServerCall =
+  | grpc.ServerUnaryCall<unknown, unknown>
+  | grpc.ServerReadableStream<unknown, unknown>
+  | grpc.ServerWritableStream<unknown, unknown>
+  | grpc.ServerDuplexStream<unknown, unknown>;
+
+/** The context of a call plus what the transport needs to finish it. */
+export interface ServerCallState {
+  readonly ctx: CallContext;
+  /** Sends `ctx.responseHeader` once, if it has entries; later calls do nothing. */
+  sendHeader(): void;
+  /** Stops listening to the call; the signal stays as it is. Call once the status is sent. */
+  dispose(): void;
+}
+
+/**
+ * grpc-js ends a call at its deadline and then reports it as cancelled, a tick or so later; its
+ * timer runs on the loop's cached clock, so the wall clock can be a few milliseconds short of the
+ * deadline when the report arrives. Cancellations this close to the deadline count as expiry.
+ */
+const DEADLINE_SLACK_MS = 20;
+
+/** Creates the context of a call: metadata, deadline, peer and a signal that aborts on cancel. */
+export function createCallState(call: AnyServerCall, method: MethodSpec): ServerCallState {
+  const controller = new AbortController();
+  const deadline = deadlineOf(call.getDeadline());
+  // grpc-js emits "cancelled" both when the client cancels and when it ended the call at the
+  // deadline; it also emits it after a normal finish, which dispose() keeps us from seeing.
+  const onCancelled = () => controller.abort(cancelReason(deadline));
+  // Every kind of call is an EventEmitter; the union of their overloads is not callable.
+  const events: EventEmitter = call;
+  events.once("cancelled", onCancelled);
+  const ctx: CallContext = {
+    method,
+    requestMetadata: fromGrpcMetadata(call.metadata),
+    responseHeader: new Metadata(),
+    responseTrailer: new Metadata(),
+    deadline,
+    signal: controller.signal,
+    peer: call.getPeer(),
+    transport: "grpc",
+  };
+  let headerSent = false;
+  return {
+    ctx,
+    sendHeader() {
+      if (headerSent) return;
+      headerSent = true;
+      if (ctx.responseHeader.size > 0) call.sendMetadata(toGrpcMetadata(ctx.responseHeader));
+    },
+    dispose: () => events.off("cancelled", onCancelled),
+  };
+}
+
+/** The error grpc-js sends for a failed call: code, message, trailers and the binary Status. */
+export function grpcErrorOf(error: ServiceError, trailer: Metadata): grpc.ServerErrorResponse {
+  const metadata = toGrpcMetadata(new Metadata([...trailer, ...error.metadata]));
+  if (error.details.length > 0) {
+    metadata.set(STATUS_DETAILS_KEY, toBuffer(encodeStatus(statusFromError(error))));
+  }
+  return { name: error.name, message: error.message, code: error.code, details: error.message, metadata };
+}
+
+function deadlineOf(value: grpc.Deadline): Date | undefined {
+  const ms = value instanceof Date ? value.getTime() : value;
+  return Number.isFinite(ms) ? new Date(ms) : undefined;
+}
+
+function cancelReason(deadline: Date | undefined): ServiceError {
+  if (deadline !== undefined && Date.now() >= deadline.getTime() - DEADLINE_SLACK_MS) {
+    return new ServiceError(Code.DEADLINE_EXCEEDED, "deadline exceeded");
+  }
+  return new ServiceError(Code.CANCELLED, "call cancelled by the client");
+}

@@ -1,0 +1,159 @@
+/**
+ * The life of one outgoing gRPC call: options to grpc-js, header/trailer hooks, cancellation,
+ * request pumping with back-pressure, response reading, and errors as {@link ServiceError}.
+ */
+import * as grpc from "@grpc/grpc-js";
+import type { EventEmitter } from "node:events";
+import type { Readable, Writable } from "node:stream";
+import { Code } from "../code.js";
+import { ServiceError } from "../errors.js";
+import { Metadata, type MetadataInit } from "../metadata.js";
+import { errorFromStatus, STATUS_DETAILS_KEY } from "../status.js";
+import { fromGrpcMetadata, getBinary, toGrpcMetadata } from "./metadata.js";
+import { drained } from "./streams.js";
+
+/** Per-call options of {@link GrpcConnection} methods. */
+export interface CallOptions {
+  /** Give up after this many milliseconds (DEADLINE_EXCEEDED); with `deadline`, the earlier wins. */
+  timeoutMs?: number;
+  /** Give up at this time (DEADLINE_EXCEEDED). */
+  deadline?: Date;
+  /** Request metadata. */
+  metadata?: MetadataInit;
+  /** Aborting cancels the call; it then fails with CANCELLED and the abort reason as `cause`. */
+  signal?: AbortSignal;
+  /** Receives the response header metadata when it arrives. */
+  onHeader?(metadata: Metadata): void;
+  /** Receives the trailers when the call ends, successfully or not. */
+  onTrailer?(metadata: Metadata): void;
+}
+
+/** A grpc-js client call of any kind: all of them can be cancelled and emit events. */
+type GrpcCall = grpc.ClientUnaryCall | grpc.ClientReadableStream<unknown> | grpc.ClientWritableStream<unknown> | grpc.ClientDuplexStream<unknown, unknown>;
+
+/** What the pieces of one call share. */
+export interface CallTracker {
+  /** Aborts when the call has its status: stop writing requests. */
+  readonly finished: AbortSignal;
+  /** Ends the call because something on this side failed; the call then fails with it. */
+  fail(reason: unknown): void;
+  /** The error the caller sees for what grpc-js reported. */
+  toError(error: unknown): ServiceError;
+}
+
+/** The grpc-js metadata and options of a call, or a ServiceError for invalid options. */
+export function grpcCallArgs(options: CallOptions): { metadata: grpc.Metadata; callOptions: grpc.CallOptions } {
+  try {
+    const deadline = deadlineOf(options);
+    return {
+      metadata: toGrpcMetadata(new Metadata(options.metadata)),
+      callOptions: deadline === undefined ? {} : { deadline },
+    };
+  } catch (error) {
+    throw localError(error);
+  }
+}
+
+/** A rejection for a call whose signal was aborted before it started, or undefined. */
+export function abortedBeforeStart(options: CallOptions): ServiceError | undefined {
+  const { signal } = options;
+  return signal?.aborted ? new ServiceError(Code.CANCELLED, "call cancelled", { cause: signal.reason }) : undefined;
+}
+
+/** Hooks up header/trailer callbacks and the abort signal of a started call. */
+export function trackCall(call: GrpcCall, options: CallOptions): CallTracker {
+  // Every kind of call is an EventEmitter; the union of their overloads is not callable.
+  const events: EventEmitter = call;
+  const done = new AbortController();
+  let failure: unknown;
+  const fail = (reason: unknown) => {
+    failure ??= reason;
+    call.cancel();
+  };
+  const onAbort = () => fail(options.signal?.reason);
+  // Errors reach callers through callbacks and iterators; grpc-js (and Node's stream machinery)
+  // can still emit "error" after the caller stopped listening, and an unheard one crashes.
+  events.on("error", () => {});
+  events.on("metadata", (md: grpc.Metadata) => invokeHook(options.onHeader, md, fail));
+  events.on("status", (status: grpc.StatusObject) => {
+    options.signal?.removeEventListener("abort", onAbort);
+    done.abort();
+    invokeHook(options.onTrailer, status.metadata, fail);
+  });
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  return { finished: done.signal, fail, toError: (error) => (failure === undefined ? statusError(error) : failureError(failure)) };
+}
+
+/**
+ * Writes requests as the server takes them (waiting for "drain" when grpc-js's buffer is full),
+ * then half-closes. If the source throws, the call is cancelled and fails with that error.
+ */
+export async function pumpRequests(call: Writable, requests: AsyncIterable<unknown>, tracker: CallTracker): Promise<void> {
+  try {
+    for await (const request of requests) {
+      if (tracker.finished.aborted) return;
+      if (!call.write(request) && !(await drained(call, tracker.finished))) return;
+    }
+    call.end();
+  } catch (error) {
+    tracker.fail(error);
+  }
+}
+
+/** The responses of a streaming call; leaving the loop early cancels the call. */
+export async function* receiveResponses<O>(call: Readable & { cancel(): void }, tracker: CallTracker): AsyncGenerator<O> {
+  let ended = false;
+  try {
+    for await (const message of call) yield message as O;
+    ended = true;
+  } catch (error) {
+    ended = true;
+    throw tracker.toError(error);
+  } finally {
+    if (!ended) call.cancel();
+  }
+}
+
+function invokeHook(hook: ((md: Metadata) => void) | undefined, metadata: grpc.Metadata, fail: (e: unknown) => void): void {
+  if (!hook) return;
+  try {
+    hook(fromGrpcMetadata(metadata));
+  } catch (error) {
+    // A throwing hook runs inside grpc-js's event dispatch, where it would crash the process.
+    fail(error);
+  }
+}
+
+function deadlineOf(options: CallOptions): Date | undefined {
+  const fromTimeout = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
+  const times = [options.deadline?.getTime(), fromTimeout].filter((t): t is number => t !== undefined);
+  return times.length === 0 ? undefined : new Date(Math.min(...times));
+}
+
+/** A status received from the server (grpc-js hands it over as an Error with code/details/metadata). */
+function statusError(error: unknown): ServiceError {
+  if (!isGrpcStatusError(error)) return localError(error);
+  const trailers = fromGrpcMetadata(error.metadata);
+  return errorFromStatus(error.code, error.details, trailers, getBinary(error.metadata, STATUS_DETAILS_KEY));
+}
+
+/** The error of a call this side ended: a deliberate ServiceError stays; anything else is CANCELLED. */
+function failureError(reason: unknown): ServiceError {
+  if (reason instanceof ServiceError) return reason;
+  const message = reason instanceof Error ? `call cancelled: ${reason.message}` : "call cancelled";
+  return new ServiceError(Code.CANCELLED, message, { cause: reason });
+}
+
+/**
+ * A failure on this side before anything was sent. Unlike a server, a client has no one to hide
+ * internals from, so the message is kept.
+ */
+export function localError(error: unknown): ServiceError {
+  if (error instanceof ServiceError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ServiceError(Code.INTERNAL, message, { cause: error });
+}
+
+function isGrpcStatusError(error: unknown): error is grpc.ServiceError {
+  return error instanceof Error && typeof (error as Partial<grpc.ServiceError>).code === "number" && "details" in error;
+}

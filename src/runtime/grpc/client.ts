@@ -1,0 +1,119 @@
+/**
+ * A typed gRPC client over one grpc-js channel. Methods are described by {@link MethodSpec}, so
+ * the same connection calls any service; errors always surface as {@link ServiceError}.
+ */
+import * as grpc from "@grpc/grpc-js";
+import type { MessageInit } from "../codec.js";
+import type { MethodSpec } from "../spec.js";
+import { Code } from "../code.js";
+import { ServiceError } from "../errors.js";
+import {
+  abortedBeforeStart,
+  grpcCallArgs,
+  localError,
+  pumpRequests,
+  receiveResponses,
+  trackCall,
+  type CallOptions,
+} from "./client-call.js";
+import { messageSizeOptions } from "./limits.js";
+import { grpcMethodDefinition } from "./streams.js";
+
+/** Options of a {@link GrpcConnection}. */
+export interface GrpcConnectionOptions {
+  /** Default: insecure (plaintext), for use inside a trusted network or behind a mesh. */
+  credentials?: grpc.ChannelCredentials;
+  /** grpc-js channel options; they win over the defaults (message size limits). */
+  channelOptions?: grpc.ChannelOptions;
+}
+
+/** A connection to one gRPC address (`host:port`, `dns:///name:port`, `unix:/path`). */
+export class GrpcConnection {
+  readonly #client: grpc.Client;
+  #closed = false;
+
+  /** Connects lazily: nothing happens on the network before the first call. */
+  constructor(address: string, options: GrpcConnectionOptions = {}) {
+    const credentials = options.credentials ?? grpc.credentials.createInsecure();
+    this.#client = new grpc.Client(address, credentials, { ...messageSizeOptions(), ...options.channelOptions });
+  }
+
+  /** One request, one response. */
+  unary<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      // grpc-js reports results asynchronously, so `tracker` is set by the time the callback runs.
+      const call = this.#start(method, options, (a) =>
+        this.#client.makeUnaryRequest(a.path, a.serialize, a.deserialize, request, a.metadata, a.callOptions, (error, response) =>
+          error ? reject(tracker.toError(error)) : resolve(response as O),
+        ),
+      );
+      const tracker = trackCall(call, options);
+    });
+  }
+
+  /** One request, a stream of responses. The call starts when iteration starts; leaving the loop cancels it. */
+  async *serverStream<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): AsyncGenerator<O> {
+    const call = this.#start(method, options, (a) =>
+      this.#client.makeServerStreamRequest(a.path, a.serialize, a.deserialize, request, a.metadata, a.callOptions),
+    );
+    yield* receiveResponses<O>(call, trackCall(call, options));
+  }
+
+  /** A stream of requests (sent as the server takes them), one response. */
+  clientStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      const call = this.#start(method, options, (a) =>
+        this.#client.makeClientStreamRequest(a.path, a.serialize, a.deserialize, a.metadata, a.callOptions, (error, response) =>
+          error ? reject(tracker.toError(error)) : resolve(response as O),
+        ),
+      );
+      const tracker = trackCall(call, options);
+      void pumpRequests(call, requests, tracker);
+    });
+  }
+
+  /**
+   * Streams both ways. Requests are sent concurrently with reading responses, so a request source
+   * may wait for responses. The call starts when iteration starts; leaving the loop cancels it.
+   */
+  async *bidiStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): AsyncGenerator<O> {
+    const call = this.#start(method, options, (a) =>
+      this.#client.makeBidiStreamRequest(a.path, a.serialize, a.deserialize, a.metadata, a.callOptions),
+    );
+    const tracker = trackCall(call, options);
+    void pumpRequests(call, requests, tracker);
+    yield* receiveResponses<O>(call, tracker);
+  }
+
+  /** Closes the channel. Calls in flight still finish; later calls fail with UNAVAILABLE. */
+  close(): void {
+    this.#closed = true;
+    this.#client.close();
+  }
+
+  /**
+   * Starts a call with `open`, or throws a ServiceError: CANCELLED for an already aborted signal,
+   * UNAVAILABLE after close(), INTERNAL for what grpc-js rejects up front (e.g. bad metadata).
+   */
+  #start<C>(method: MethodSpec, options: CallOptions, open: (args: StartArgs) => C): C {
+    const aborted = abortedBeforeStart(options);
+    if (aborted) throw aborted;
+    if (this.#closed) throw new ServiceError(Code.UNAVAILABLE, "connection closed");
+    const { metadata, callOptions } = grpcCallArgs(options);
+    const def = grpcMethodDefinition(method);
+    try {
+      return open({ path: method.path, serialize: def.requestSerialize, deserialize: def.responseDeserialize, metadata, callOptions });
+    } catch (error) {
+      throw localError(error);
+    }
+  }
+}
+
+/** What every grpc-js `make*Request` needs. */
+interface StartArgs {
+  path: string;
+  serialize: (value: unknown) => Buffer;
+  deserialize: (bytes: Buffer) => unknown;
+  metadata: grpc.Metadata;
+  callOptions: grpc.CallOptions;
+}

@@ -1,0 +1,70 @@
+/** Starting and stopping a grpc-js server. */
+import * as grpc from "@grpc/grpc-js";
+import { messageSizeOptions } from "./limits.js";
+
+/** Options of {@link serveGrpc}. */
+export interface ServeGrpcOptions {
+  /** Interface to listen on, e.g. `0.0.0.0`, `127.0.0.1` or `::`. */
+  host: string;
+  /** Port to listen on; 0 picks a free one (see {@link GrpcServerHandle.port}). */
+  port: number;
+  /** Adds the services, e.g. with `addGrpcService`. Runs before the port is bound. */
+  register: (server: grpc.Server) => void;
+  /** grpc-js server options; they win over the defaults (message size limits). */
+  serverOptions?: grpc.ServerOptions;
+  /** Default: insecure (plaintext). */
+  credentials?: grpc.ServerCredentials;
+}
+
+/** A running gRPC server. */
+export interface GrpcServerHandle {
+  /** The bound port (the real one when 0 was asked for). */
+  readonly port: number;
+  readonly server: grpc.Server;
+  /**
+   * Stops accepting calls, lets calls in flight finish for up to `gracePeriodMs`, then cancels
+   * whatever is still running.
+   */
+  shutdown(gracePeriodMs: number): Promise<void>;
+}
+
+/** Creates a server, registers the services and listens; resolves once the port is bound. */
+export async function serveGrpc(options: ServeGrpcOptions): Promise<GrpcServerHandle> {
+  const server = new grpc.Server({ ...messageSizeOptions(), ...options.serverOptions });
+  options.register(server);
+  const credentials = options.credentials ?? grpc.ServerCredentials.createInsecure();
+  let port: number;
+  try {
+    port = await bind(server, `${hostForAddress(options.host)}:${options.port}`, credentials);
+  } catch (error) {
+    server.forceShutdown();
+    throw error;
+  }
+  return { port, server, shutdown: (gracePeriodMs) => shutdownGracefully(server, gracePeriodMs) };
+}
+
+// grpc-js (since 1.10) starts serving as soon as a port is bound; start() is deprecated.
+function bind(server: grpc.Server, address: string, credentials: grpc.ServerCredentials): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, credentials, (error, port) => (error ? reject(error) : resolve(port)));
+  });
+}
+
+function shutdownGracefully(server: grpc.Server, gracePeriodMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      // forceShutdown cancels the remaining calls; tryShutdown's callback then fires too.
+      server.forceShutdown();
+      resolve();
+    }, gracePeriodMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+// An IPv6 literal needs brackets in a `host:port` address.
+function hostForAddress(host: string): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}

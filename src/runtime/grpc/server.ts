@@ -1,0 +1,173 @@
+/**
+ * Serves a {@link ServiceSpec} on a grpc-js server: one handler per call kind, each calling the
+ * method's {@link Endpoint} with a {@link CallContext}, turning thrown errors into statuses.
+ */
+import type * as grpc from "@grpc/grpc-js";
+import type { Writable } from "node:stream";
+import { Code, codeName } from "../code.js";
+import type { CallContext } from "../context.js";
+import type { Endpoint } from "../endpoint.js";
+import { ServiceError } from "../errors.js";
+import { Metadata } from "../metadata.js";
+import type { MethodSpec, ServiceSpec } from "../spec.js";
+import { createCallState, grpcErrorOf, type AnyServerCall, type ServerCallState } from "./call-context.js";
+import { toGrpcMetadata } from "./metadata.js";
+import { drained, grpcMethodDefinition, readMessages } from "./streams.js";
+
+/** Options of {@link addGrpcService}. */
+export interface GrpcServiceOptions {
+  /**
+   * Sees every error a call ends with, before it is sent; an INTERNAL error's `cause` holds what
+   * was really thrown. Not called for calls the client already cancelled or that expired.
+   * The default writes INTERNAL errors with their cause to `console.error`, so bugs are not lost.
+   */
+  onError?: (error: ServiceError, ctx: CallContext) => void;
+}
+
+type ErrorReporter = (error: ServiceError, ctx: CallContext) => void;
+type Run = (ctx: CallContext) => Promise<unknown>;
+
+/**
+ * Registers a service on a grpc-js server. `endpoints` is keyed by method local name; a method
+ * without an endpoint answers UNIMPLEMENTED.
+ */
+export function addGrpcService(
+  server: grpc.Server,
+  spec: ServiceSpec,
+  endpoints: Record<string, Endpoint>,
+  options: GrpcServiceOptions = {},
+): void {
+  const report = options.onError ?? logInternalError;
+  const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  const implementation: grpc.UntypedServiceImplementation = {};
+  for (const method of Object.values(spec.methods)) {
+    definition[method.localName] = grpcMethodDefinition(method);
+    implementation[method.localName] = handlerFor(method, endpoints[method.localName] ?? unimplemented(method), report);
+  }
+  server.addService(definition, implementation);
+}
+
+function handlerFor(method: MethodSpec, endpoint: Endpoint, report: ErrorReporter): grpc.UntypedHandleCall {
+  switch (method.kind) {
+    case "unary":
+      return ((call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) =>
+        guard(respond(call, method, report, callback, (ctx) => endpoint(ctx, call.request)))) as grpc.handleUnaryCall<unknown, unknown>;
+    case "client_streaming":
+      return ((call: grpc.ServerReadableStream<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) =>
+        guard(respond(call, method, report, callback, (ctx) => endpoint(ctx, readMessages(call, ctx.signal))))) as grpc.handleClientStreamingCall<unknown, unknown>;
+    case "server_streaming":
+      return ((call: grpc.ServerWritableStream<unknown, unknown>) =>
+        guard(stream(call, method, report, (ctx) => endpoint(ctx, call.request)))) as grpc.handleServerStreamingCall<unknown, unknown>;
+    case "bidi_streaming":
+      return ((call: grpc.ServerDuplexStream<unknown, unknown>) =>
+        guard(stream(call, method, report, (ctx) => endpoint(ctx, readMessages(call, ctx.signal))))) as grpc.handleBidiStreamingCall<unknown, unknown>;
+  }
+}
+
+/** Unary and client-streaming calls: one response through grpc-js's callback. */
+async function respond(
+  call: AnyServerCall,
+  method: MethodSpec,
+  report: ErrorReporter,
+  callback: grpc.sendUnaryData<unknown>,
+  run: Run,
+): Promise<void> {
+  const state = createCallState(call, method);
+  try {
+    const response = await run(state.ctx);
+    state.sendHeader();
+    callback(null, response, toGrpcMetadata(state.ctx.responseTrailer));
+  } catch (thrown) {
+    const error = settleError(thrown, state, report);
+    if (error) callback(error);
+  } finally {
+    state.dispose();
+  }
+}
+
+/** Server-streaming and bidi calls: write every response, then end with the trailers. */
+async function stream(
+  call: AnyServerCall & Writable,
+  method: MethodSpec,
+  report: ErrorReporter,
+  run: Run,
+): Promise<void> {
+  const state = createCallState(call, method);
+  try {
+    const responses = (await run(state.ctx)) as AsyncIterable<unknown>;
+    const completed = await writeAll(call, responses, state);
+    if (!completed) return;
+    state.sendHeader();
+    call.end(toGrpcMetadata(state.ctx.responseTrailer));
+  } catch (thrown) {
+    const error = settleError(thrown, state, report);
+    // grpc-js's own "error" listener on the call turns this into the status and ends the call;
+    // destroy() would end it without a status.
+    if (error) call.emit("error", error);
+  } finally {
+    state.dispose();
+  }
+}
+
+/**
+ * Writes responses as the client takes them: when grpc-js's buffer is full, waits for "drain"
+ * before pulling the next one from the source. False when the call was cancelled; leaving the
+ * loop then closes the source (its `finally` blocks run).
+ */
+async function writeAll(call: Writable, responses: AsyncIterable<unknown>, state: ServerCallState): Promise<boolean> {
+  const { signal } = state.ctx;
+  for await (const message of responses) {
+    if (signal.aborted) return false;
+    state.sendHeader();
+    if (!call.write(message) && !(await drained(call, signal))) return false;
+  }
+  return !signal.aborted;
+}
+
+/**
+ * Maps what a call threw to the status to send and reports the error actually sent. Undefined
+ * when the call is already over (cancelled or expired): nobody would receive a status, and
+ * grpc-js has sent one. Never throws: it runs in catch blocks, where a throw would become an
+ * unhandled rejection.
+ */
+function settleError(thrown: unknown, state: ServerCallState, report: ErrorReporter): grpc.ServerErrorResponse | undefined {
+  if (state.ctx.signal.aborted) return undefined;
+  let error = ServiceError.from(thrown);
+  let response: grpc.ServerErrorResponse;
+  try {
+    // Headers a handler set before failing still go out, ahead of the status.
+    state.sendHeader();
+    response = grpcErrorOf(error, state.ctx.responseTrailer);
+  } catch (failure) {
+    // The handler's header or trailer metadata cannot be encoded (e.g. a non-ASCII text value).
+    error = ServiceError.from(failure);
+    response = grpcErrorOf(error, new Metadata());
+  }
+  safeReport(report, error, state.ctx);
+  return response;
+}
+
+// A throwing error hook must not keep the status from being sent.
+function safeReport(report: ErrorReporter, error: ServiceError, ctx: CallContext): void {
+  try {
+    report(error, ctx);
+  } catch {
+    // Nothing better to do with an error from the error hook itself.
+  }
+}
+
+/** grpc-js ignores what handlers return; a rejection escaping them would be unhandled. */
+function guard(work: Promise<void>): void {
+  work.catch((error: unknown) => console.error("gen-svc: gRPC handler failed unexpectedly:", error));
+}
+
+function unimplemented(method: MethodSpec): Endpoint {
+  return async () => {
+    throw new ServiceError(Code.UNIMPLEMENTED, `method ${method.path} is not implemented`);
+  };
+}
+
+function logInternalError(error: ServiceError, ctx: CallContext): void {
+  if (error.code !== Code.INTERNAL || error.cause === undefined) return;
+  console.error(`gen-svc: ${ctx.method.path} failed with ${codeName(error.code)}:`, error.cause);
+}

@@ -1,0 +1,74 @@
+/**
+ * `gen-svc/runtime`: what generated services import. Transport-independent pieces (codes, errors,
+ * metadata, endpoints, specs, codecs, config) and the gRPC transport on grpc-js.
+ */
+export { Code, codeName, httpStatusFromCode, isCode } from "./code.js";
+export type { CallContext } from "./context.js";
+export { chain, makeEndpoint } from "./endpoint.js";
+export type {
+  BidiStreamingEndpoint,
+  ClientStreamingEndpoint,
+  Endpoint,
+  Middleware,
+  ServerStreamingEndpoint,
+  UnaryEndpoint,
+} from "./endpoint.js";
+export { INTERNAL_ERROR_MESSAGE, packDetail, ServiceError, toCode } from "./errors.js";
+export type { ServiceErrorOptions } from "./errors.js";
+export { Metadata } from "./metadata.js";
+export type { MetadataInit, MetadataValue } from "./metadata.js";
+export type { Idempotency, MessageCodec, MethodKind, MethodSpec, ServiceSpec } from "./spec.js";
+export { defineService, methodSpec, protobufEsCodec } from "./codec.js";
+export type { MessageInit, ServiceMethodSpecs } from "./codec.js";
+export { decodeStatus, encodeStatus, errorFromStatus, STATUS_DETAILS_KEY, statusFromError, statusRegistry } from "./status.js";
+export { ConfigError, loadServerConfig, SERVER_SETTINGS, waitForShutdownSignal } from "./config.js";
+export type { ServerConfig, SettingDescription, SignalSource } from "./config.js";
+
+// gRPC transport.
+export { addGrpcService } from "./grpc/server.js";
+export type { GrpcServiceOptions } from "./grpc/server.js";
+export { GrpcConnection } from "./grpc/client.js";
+export type { GrpcConnectionOptions } from "./grpc/client.js";
+export type { CallOptions } from "./grpc/client-call.js";
+export { serveGrpc } from "./grpc/serve.js";
+export type { GrpcServerHandle, ServeGrpcOptions } from "./grpc/serve.js";
+export { DEFAULT_MAX_MESSAGE_BYTES } from "./grpc/limits.js";
+export { fromGrpcMetadata, toGrpcMetadata } from "./grpc/metadata.js";
+
+// google.rpc messages, for attaching and reading error details. The generated enum `Code` is left
+// out: the runtime's `Code` above has the same values and names.
+export { StatusSchema, file_google_rpc_status } from "./gen/google/rpc/status_pb.js";
+export type { Status } from "./gen/google/rpc/status_pb.js";
+export {
+  BadRequest_FieldViolationSchema,
+  BadRequestSchema,
+  DebugInfoSchema,
+  ErrorInfoSchema,
+  file_google_rpc_error_details,
+  Help_LinkSchema,
+  HelpSchema,
+  LocalizedMessageSchema,
+  PreconditionFailure_ViolationSchema,
+  PreconditionFailureSchema,
+  QuotaFailure_ViolationSchema,
+  QuotaFailureSchema,
+  RequestInfoSchema,
+  ResourceInfoSchema,
+  RetryInfoSchema,
+} from "./gen/google/rpc/error_details_pb.js";
+export type {
+  BadRequest,
+  BadRequest_FieldViolation,
+  DebugInfo,
+  ErrorInfo,
+  Help,
+  Help_Link,
+  LocalizedMessage,
+  PreconditionFailure,
+  PreconditionFailure_Violation,
+  QuotaFailure,
+  QuotaFailure_Violation,
+  RequestInfo,
+  ResourceInfo,
+  RetryInfo,
+} from "./gen/google/rpc/error_details_pb.js";

@@ -1,0 +1,59 @@
+/** loadServerConfig and waitForShutdownSignal. */
+import { EventEmitter } from "node:events";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadServerConfig, SERVER_SETTINGS, waitForShutdownSignal } from "../../src/runtime/index.js";
+
+describe("loadServerConfig", () => {
+  it("has defaults", () => {
+    expect(loadServerConfig([], {})).toEqual({ host: "0.0.0.0", grpcPort: 50051, gracePeriodMs: 10000 });
+  });
+
+  it("reads the environment; empty variables count as unset", () => {
+    const env = { HOST: "127.0.0.1", GRPC_PORT: "9000", GRACE_PERIOD_MS: "", UNRELATED: "x" };
+    expect(loadServerConfig([], env)).toEqual({ host: "127.0.0.1", grpcPort: 9000, gracePeriodMs: 10000 });
+  });
+
+  it("lets flags win over the environment, in both flag forms", () => {
+    const env = { HOST: "127.0.0.1", GRPC_PORT: "9000", GRACE_PERIOD_MS: "5" };
+    expect(loadServerConfig(["--host", "::", "--grpc-port=0", "--grace-period-ms", "250"], env)).toEqual({
+      host: "::",
+      grpcPort: 0,
+      gracePeriodMs: 250,
+    });
+  });
+
+  it.each([
+    [[], { GRPC_PORT: "http" }, /GRPC_PORT: "http" is not a port/],
+    [["--grpc-port", "70000"], {}, /--grpc-port: "70000" is not a port/],
+    [[], { GRPC_PORT: "1e3" }, /GRPC_PORT/],
+    [[], { GRACE_PERIOD_MS: "-1" }, /GRACE_PERIOD_MS: "-1" is not a duration/],
+    [["--grace-period-ms", "1.5"], {}, /--grace-period-ms/],
+    [["--host", " "], {}, /--host/],
+    [["--grpc-port"], {}, /--grpc-port/],
+    [["--verbose"], {}, /--verbose/],
+    [["serve"], {}, /serve/],
+  ])("rejects %j with env %j", (argv, env, message) => {
+    expect(() => loadServerConfig(argv, env)).toThrow(ConfigError);
+    expect(() => loadServerConfig(argv, env)).toThrow(message);
+  });
+
+  it("describes every setting for documentation", () => {
+    expect(SERVER_SETTINGS.map((s) => [s.name, s.env, s.flag, s.default])).toEqual([
+      ["host", "HOST", "--host", "0.0.0.0"],
+      ["grpcPort", "GRPC_PORT", "--grpc-port", 50051],
+      ["gracePeriodMs", "GRACE_PERIOD_MS", "--grace-period-ms", 10000],
+    ]);
+    for (const setting of SERVER_SETTINGS) expect(setting.description.length).toBeGreaterThan(10);
+  });
+});
+
+describe("waitForShutdownSignal", () => {
+  it.each(["SIGTERM", "SIGINT"] as const)("resolves on %s and stops listening", async (signal) => {
+    const proc = new EventEmitter();
+    const waiting = waitForShutdownSignal(proc);
+    expect(proc.listenerCount("SIGTERM") + proc.listenerCount("SIGINT")).toBe(2);
+    proc.emit(signal);
+    await expect(waiting).resolves.toBe(signal);
+    expect(proc.listenerCount("SIGTERM") + proc.listenerCount("SIGINT")).toBe(0);
+  });
+});
