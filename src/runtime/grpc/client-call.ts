@@ -41,23 +41,19 @@ export interface CallTracker {
   toError(error: unknown): ServiceError;
 }
 
-/** The grpc-js metadata and options of a call, or a ServiceError for invalid options. */
+/** The grpc-js metadata and options of a call; throws for invalid metadata. */
 export function grpcCallArgs(options: CallOptions): { metadata: grpc.Metadata; callOptions: grpc.CallOptions } {
-  try {
-    const deadline = deadlineOf(options);
-    return {
-      metadata: toGrpcMetadata(new Metadata(options.metadata)),
-      callOptions: deadline === undefined ? {} : { deadline },
-    };
-  } catch (error) {
-    throw localError(error);
-  }
+  const deadline = deadlineOf(options);
+  return {
+    metadata: toGrpcMetadata(new Metadata(options.metadata)),
+    callOptions: deadline === undefined ? {} : { deadline },
+  };
 }
 
-/** A rejection for a call whose signal was aborted before it started, or undefined. */
+/** The error for a call whose signal was aborted before it started, or undefined. */
 export function abortedBeforeStart(options: CallOptions): ServiceError | undefined {
   const { signal } = options;
-  return signal?.aborted ? new ServiceError(Code.CANCELLED, "call cancelled", { cause: signal.reason }) : undefined;
+  return signal?.aborted ? failureError(signal.reason) : undefined;
 }
 
 /** Hooks up header/trailer callbacks and the abort signal of a started call. */

@@ -30,6 +30,7 @@ export interface GrpcConnectionOptions {
 /** A connection to one gRPC address (`host:port`, `dns:///name:port`, `unix:/path`). */
 export class GrpcConnection {
   readonly #client: grpc.Client;
+  readonly #definitions = new WeakMap<MethodSpec, grpc.MethodDefinition<unknown, unknown>>();
   #closed = false;
 
   /** Connects lazily: nothing happens on the network before the first call. */
@@ -91,6 +92,13 @@ export class GrpcConnection {
     this.#client.close();
   }
 
+  // Built once per method, not per call: calls are the hot path.
+  #definition(method: MethodSpec): grpc.MethodDefinition<unknown, unknown> {
+    let def = this.#definitions.get(method);
+    if (!def) this.#definitions.set(method, (def = grpcMethodDefinition(method)));
+    return def;
+  }
+
   /**
    * Starts a call with `open`, or throws a ServiceError: CANCELLED for an already aborted signal,
    * UNAVAILABLE after close(), INTERNAL for what grpc-js rejects up front (e.g. bad metadata).
@@ -99,9 +107,9 @@ export class GrpcConnection {
     const aborted = abortedBeforeStart(options);
     if (aborted) throw aborted;
     if (this.#closed) throw new ServiceError(Code.UNAVAILABLE, "connection closed");
-    const { metadata, callOptions } = grpcCallArgs(options);
-    const def = grpcMethodDefinition(method);
+    const def = this.#definition(method);
     try {
+      const { metadata, callOptions } = grpcCallArgs(options);
       return open({ path: method.path, serialize: def.requestSerialize, deserialize: def.responseDeserialize, metadata, callOptions });
     } catch (error) {
       throw localError(error);
