@@ -15,13 +15,13 @@ export interface SettingDoc {
 
 /** The settings of `loadServerConfig`, in README order. */
 export const serverSettings: readonly SettingDoc[] = [
-  { name: "Host", env: "HOST", flag: "--host", default: "0.0.0.0", description: "Address the servers listen on." },
-  { name: "gRPC port", env: "GRPC_PORT", flag: "--grpc-port", default: "50051", description: "Port of the gRPC server (0 picks a free port)." },
+  { name: "Host", env: "HOST", flag: "--host", default: "0.0.0.0", description: "Interface to listen on (0.0.0.0 for all IPv4 interfaces, :: for all interfaces)." },
+  { name: "gRPC port", env: "GRPC_PORT", flag: "--grpc-port", default: "50051", description: "Port of the gRPC server; 0 picks a free port." },
   {
     name: "Grace period",
     env: "GRACE_PERIOD_MS",
     flag: "--grace-period-ms",
     default: "10000",
-    description: "How long in-flight calls may run after SIGTERM before they are cancelled, in milliseconds.",
+    description: "Milliseconds shutdown waits for calls in flight before cancelling them.",
   },
 ];
