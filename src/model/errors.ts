@@ -14,7 +14,16 @@ export class GenerationError extends Error {
 
   /** The compiler-style text: `file:line:col: message`, or the message alone. */
   format(): string {
-    const loc = this.location;
-    return loc ? `${loc.file}:${loc.line}:${loc.column}: ${this.message}` : this.message;
+    return formatDiagnostic(this.message, this.location);
   }
+}
+
+/** `file:line:col: message`, or the message alone: for errors and warnings alike. */
+export function formatDiagnostic(message: string, location: SourceLocation | undefined): string {
+  return location ? `${formatLocation(location)}: ${message}` : message;
+}
+
+/** `file:line:col`. */
+export function formatLocation(location: SourceLocation): string {
+  return `${location.file}:${location.line}:${location.column}`;
 }

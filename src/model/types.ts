@@ -54,9 +54,12 @@ export interface HttpBinding {
   /** The template text as written in the proto. */
   pattern: string;
   template: PathTemplate;
-  /** `*`, a top-level field name, or undefined when there is no body. */
+  /**
+   * `*`, a request field name, or undefined when there is no body. Usually top-level as
+   * http.proto asks; grpc-gateway also accepts a field path (`payload.input_value`).
+   */
   body: string | undefined;
-  /** A top-level response field name, or undefined for the whole response. */
+  /** A response field name (or field path, as for `body`), or undefined for the whole response. */
   responseBody: string | undefined;
   location: SourceLocation | undefined;
 }
@@ -84,6 +87,8 @@ export interface CircuitBreakerModel {
   minimumCalls: number;
   openDurationMs: number;
   halfOpenProbes: number;
+  /** The sliding window over which `failureRatio` is measured. */
+  windowMs: number;
 }
 
 /** gen-svc authentication requirement, from `gensvc.options.v1`. */
@@ -149,7 +154,18 @@ export interface PackageModel {
   files: string[];
 }
 
+/**
+ * A problem in the input that does not stop generation (e.g. an HTTP binding that an earlier one
+ * shadows); printed as `warning: file:line:col: message` (see `formatDiagnostic` in errors.ts).
+ */
+export interface GenerationWarning {
+  message: string;
+  location: SourceLocation | undefined;
+}
+
 /** The model of a whole request: one entry per proto package that has services. */
 export interface ApiModel {
   packages: PackageModel[];
+  /** Problems that did not stop generation, in package and declaration order. */
+  warnings: GenerationWarning[];
 }
