@@ -1,6 +1,7 @@
 /**
  * protoc-gen-svc under real compilers: Debian's protoc (3.21) and `buf generate`. They run the
  * built bin (`npm run build`), found on PATH as `protoc-gen-svc` the way an npm install links it.
+ * The CLI side runs from src/, the plugin from dist/: a stale build shows up as a difference.
  * CI must install protoc (`apt-get install protobuf-compiler`); set GEN_SVC_SKIP_PROTOC=1 to
  * skip these tests deliberately where protoc cannot be installed.
  */
@@ -10,8 +11,10 @@ import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { locateBuf } from "../../src/cli/buf.js";
-import { bundledProtoDir } from "../../src/cli/package-info.js";
-import { tempDir, writeTree } from "./helpers.js";
+import { bundledProtoDir, defaultRuntimeSpec, ownVersion } from "../../src/cli/package-info.js";
+import { lazyGenerate } from "../../src/cli/generator.js";
+import { runCli } from "../../src/cli/main.js";
+import { readTree, tempDir, testDeps, writeTree } from "./helpers.js";
 
 const skip = process.env.GEN_SVC_SKIP_PROTOC === "1";
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -96,5 +99,29 @@ describe.skipIf(skip)("protoc-gen-svc under real compilers", () => {
     writeFileSync(handlers, "// mine\n");
     expect(run(buf.file, [...buf.prefixArgs, "generate"], cwd).status).toBe(0);
     expect(readFileSync(handlers, "utf8")).toBe("// mine\n");
+  });
+
+  it.runIf(ready)("gives the same files under protoc, buf generate (strategy: all) and gen-svc generate", async () => {
+    const cwd = tempDir();
+    writeTree(cwd, {
+      "proto/greeter/v1/greeter.proto": greeter,
+      "proto/greeter/v1/farewell.proto": `syntax = "proto3";\npackage greeter.v1;\nimport "greeter/v1/greeter.proto";\nservice Farewell { rpc Bye(HelloRequest) returns (HelloReply); }\n`,
+      "buf.yaml": `version: v2\nmodules:\n  - path: proto\n  - path: bundled\n`,
+      "buf.gen.yaml": "version: v2\nplugins:\n  - local: protoc-gen-svc\n    out: out-buf\n    strategy: all\ninputs:\n  - directory: proto\n",
+    });
+    symlinkSync(bundledProtoDir(), join(cwd, "bundled"));
+    const deps = testDeps(cwd, { generate: lazyGenerate, defaultRuntime: defaultRuntimeSpec(ownVersion()) });
+    expect(await runCli(["generate", "proto", "-o", "out-cli"], deps), deps.err.join("")).toBe(0);
+    const cli = readTree(join(cwd, "out-cli"));
+    delete cli["gen-svc.json"]; // only the CLI writes a manifest
+    mkdirSync(join(cwd, "out-protoc"));
+    const files = ["greeter/v1/farewell.proto", "greeter/v1/greeter.proto"];
+    const protoc = run("protoc", ["-I", "proto", "-I", bundledProtoDir(), "--svc_out=out-protoc", ...files], cwd);
+    expect(protoc.stderr).toBe("");
+    expect(readTree(join(cwd, "out-protoc"))).toEqual(cli);
+    const buf = locateBuf(process.execPath);
+    const generated = run(buf.file, [...buf.prefixArgs, "generate"], cwd);
+    expect(generated.stderr).toBe("");
+    expect(readTree(join(cwd, "out-buf"))).toEqual(cli);
   });
 });
