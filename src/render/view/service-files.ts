@@ -30,7 +30,7 @@ export interface FileView {
 // Identifiers every service module may declare or import from the runtime; messages with these
 // names are imported under an alias.
 const reservedNames = [
-  "MessageInitShape", "CallContext", "CallOptions", "Code", "ServiceError", "GrpcConnection", "ConnectionOptions",
+  "MessageInitShape", "CallContext", "CallOptions", "Code", "ServiceError", "GrpcConnection", "GrpcConnectionOptions",
   "Middleware", "Server", "defineService", "makeEndpoint", "addGrpcService",
   "UnaryEndpoint", "ServerStreamingEndpoint", "ClientStreamingEndpoint", "BidiStreamingEndpoint",
 ];

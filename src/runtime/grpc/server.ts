@@ -31,18 +31,19 @@ type Run = (ctx: CallContext) => Promise<unknown>;
  * Registers a service on a grpc-js server. `endpoints` is keyed by method local name; a method
  * without an endpoint answers UNIMPLEMENTED.
  */
-export function addGrpcService(
+export function addGrpcService<M extends ServiceSpec["methods"]>(
   server: grpc.Server,
-  spec: ServiceSpec,
-  endpoints: Record<string, Endpoint>,
+  spec: ServiceSpec<M>,
+  endpoints: { readonly [K in keyof M]?: Endpoint },
   options: GrpcServiceOptions = {},
 ): void {
+  const byName: Partial<Record<string, Endpoint>> = endpoints;
   const report = options.onError ?? logInternalError;
   const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const method of Object.values(spec.methods)) {
     definition[method.localName] = grpcMethodDefinition(method);
-    implementation[method.localName] = handlerFor(method, endpoints[method.localName] ?? unimplemented(method), report);
+    implementation[method.localName] = handlerFor(method, byName[method.localName] ?? unimplemented(method), report);
   }
   server.addService(definition, implementation);
 }
