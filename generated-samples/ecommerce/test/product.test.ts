@@ -1,5 +1,5 @@
-// Example tests for ecommerce.product.v1.ProductService, written once by gen-svc: a real server on a free port, called
-// through the generated client. Replace the UNIMPLEMENTED checks as you implement each method.
+// Tests for ecommerce.product.v1.ProductService: a real server on a free port, called
+// through the generated client.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Code, ServiceError, serveGrpc, type GrpcServerHandle } from "gen-svc/runtime";
@@ -25,14 +25,16 @@ after(async () => {
   await server.shutdown(0);
 });
 
-function isUnimplemented(error: unknown): boolean {
-  return error instanceof ServiceError && error.code === Code.UNIMPLEMENTED;
-}
-
-test("GetAllProducts answers UNIMPLEMENTED until it is implemented", async () => {
-  await assert.rejects(client.getAllProducts({}), isUnimplemented);
+test("GetProductById returns a product", async () => {
+  assert.equal((await client.getProductById({ id: "p-1001" })).name, "Espresso cup");
 });
 
-test("GetProductById answers UNIMPLEMENTED until it is implemented", async () => {
-  await assert.rejects(client.getProductById({}), isUnimplemented);
+test("an unknown product is NOT_FOUND", async () => {
+  await assert.rejects(client.getProductById({ id: "nope" }), (error: unknown) => error instanceof ServiceError && error.code === Code.NOT_FOUND);
+});
+
+test("GetAllProducts pages through the catalogue", async () => {
+  const page = await client.getAllProducts({ pageSize: 2 });
+  assert.equal(page.products.length, 2);
+  assert.equal(page.nextPageToken, "2");
 });
