@@ -11,4 +11,5 @@ export type GenerateFn = typeof generate;
  * The real generator, loaded on first use: it pulls in the renderer, prettier and protoc-gen-es,
  * which `--help`, `--version` and usage errors do not need (they start about 3x faster without).
  */
-export const lazyGenerate: GenerateFn = async (request, options) => (await import("../core/generate.js")).generate(request, options);
+export const lazyGenerate: GenerateFn = async (request, options, onWarning) =>
+  (await import("../core/generate.js")).generate(request, options, onWarning);

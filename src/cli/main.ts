@@ -37,7 +37,7 @@ export function processDeps(proc: CliProcess): ProgramDeps {
     runBuf: (args, cwd) => bufRunner(locateBuf(proc.execPath), proc.env)(args, cwd),
     bundledProtoDir: bundledProtoDir(),
     tempPrefix: join(tmpdir(), "gen-svc-"),
-    generate: lazyGenerate,
+    generate: (request, options) => lazyGenerate(request, options, (text) => void proc.stderr.write(`gen-svc: warning: ${text}\n`)),
     defaultRuntime: defaultRuntimeSpec(version),
     version,
     cwd: proc.cwd(),

@@ -37,7 +37,7 @@ export async function main(proc: PluginProcess): Promise<number> {
     proc.stderr.write(`protoc-gen-svc: stdin is a terminal\n${usage}`);
     return 1;
   }
-  return runPlugin(await readAll(proc.stdin), proc, pluginDeps());
+  return runPlugin(await readAll(proc.stdin), proc, pluginDeps(proc));
 }
 
 /** Answers one encoded request with explicit dependencies (tests pass a stand-in generator). */
@@ -52,10 +52,11 @@ export async function runPlugin(input: Uint8Array, proc: Pick<PluginProcess, "st
   return write(proc.stdout, encodeResponse(await respond(request, deps)));
 }
 
-/** The real dependencies. */
-export function pluginDeps(): PluginDeps {
+/** The real dependencies; warnings go to the process's stderr. */
+export function pluginDeps(proc: Pick<PluginProcess, "stderr">): PluginDeps {
   return {
-    generate: lazyGenerate,
+    // protoc and buf show a plugin's stderr; warnings have no place in the response itself.
+    generate: (request, options) => lazyGenerate(request, options, (text) => void proc.stderr.write(`protoc-gen-svc: warning: ${text}\n`)),
     defaultRuntime: defaultRuntimeSpec(ownVersion()),
     exists: (path) => access(path).then(() => true, () => false),
   };
