@@ -86,19 +86,4 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promi
   }
 }
 
-/** Collects an async iterable into an array. */
-export async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of source) out.push(item);
-  return out;
-}
-
-/** The error a promise rejects with; fails when it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
+export { collect, rejectionOf } from "../support/streams.js";

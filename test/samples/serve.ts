@@ -28,24 +28,4 @@ export class Opened {
   }
 }
 
-/** An async iterable over the given items, for streaming requests. */
-export async function* streamOf<T>(...items: T[]): AsyncGenerator<T> {
-  yield* items;
-}
-
-/** Collects a stream into an array. */
-export async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of stream) out.push(item);
-  return out;
-}
-
-/** Resolves with the rejection of `promise`, failing if it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to fail");
-}
+export { collect, rejectionOf, streamOf } from "../support/streams.js";
