@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../../src/cli/compile.js";
 import { CliError } from "../../src/cli/errors.js";
 import { bundledProtoDir } from "../../src/cli/package-info.js";
+import { corpusDir } from "../support/corpus.js";
 import { greeterProto, tempDir, testDeps, writeTree } from "./helpers.js";
 
 /** Compiles and returns the CliError messages (fails the test when compiling succeeds). */
@@ -147,7 +148,7 @@ service Shop { rpc Get(Product) returns (Product) { option (google.api.http) = {
   });
 
   it("compiles the shared corpus, whose root has its own buf.yaml and copies of the bundled protos", async () => {
-    const corpus = "/work/shared/corpus";
+    const corpus = corpusDir();
     const entries = ["google/pubsub/v1/pubsub.proto", "examples/route_guide/routeguide/route_guide.proto"];
     const cwd = tempDir();
     const { request } = await compile(testDeps(cwd), { cwd, args: entries.map((e) => join(corpus, e)), includes: [corpus] });

@@ -5,9 +5,10 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
+import { corpusDir } from "../support/corpus.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const corpus = `${root}../shared/corpus`;
+const corpus = corpusDir();
 const outRoot = `${root}.tmp/corpus`;
 
 /** buf rejects message-set extensions inside options (a proto1 feature); protoc accepts them. */

@@ -4,14 +4,14 @@
  * kinds, HTTP rules).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { getOption, hasOption } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { buildApiModel } from "../../src/model/build.js";
 import { http } from "../../src/model/gen/google/api/annotations_pb.js";
 import { compileModule } from "./compile.js";
+import { corpusDir } from "../support/corpus.js";
 
-const corpus = fileURLToPath(new URL("../../../shared/corpus", import.meta.url));
+const corpus = corpusDir();
 
 interface Entry {
   file: string;

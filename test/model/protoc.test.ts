@@ -2,12 +2,12 @@
  * The same model from protoc's output, which records option locations less precisely than buf
  * (at the option statement, not the fields inside it). Skipped where no protoc is installed.
  */
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { buildApiModel } from "../../src/model/build.js";
 import type { ApiModel } from "../../src/model/types.js";
 import { compileFixture, compileWithProtoc, fixtureIncludes, hasProtoc } from "./compile.js";
 import { formattedError } from "./formatted-error.js";
+import { corpusDir } from "../support/corpus.js";
 
 /** The model as plain data, without descriptors and binding locations. */
 function withoutBindingLocations(model: ApiModel): unknown {
@@ -37,7 +37,7 @@ describe.skipIf(!hasProtoc)("with protoc", () => {
   });
 
   it("models unittest_custom_options.proto, the corpus entry buf rejects", () => {
-    const corpus = fileURLToPath(new URL("../../../shared/corpus", import.meta.url));
+    const corpus = corpusDir();
     const file = "google/protobuf/unittest_custom_options.proto";
     const model = buildApiModel(compileWithProtoc([corpus], file), [file], []);
     const services = model.packages.flatMap((pkg) => pkg.services);

@@ -50,7 +50,7 @@ describe("routeguide sample", () => {
   });
 
   test("client streaming: RecordRoute summarises the points it received", async () => {
-    const summary = await client.recordRoute(streamOf(first!.location!, second!.location!, { latitude: 0, longitude: 0 }));
+    const summary = await client.recordRoute(streamOf<{ latitude: number; longitude: number }>(first!.location!, second!.location!, { latitude: 0, longitude: 0 }));
     expect(summary.pointCount).toBe(3);
     expect(summary.featureCount).toBe(2);
     expect(summary.distance).toBeGreaterThan(20_000); // Mendham -> Whippany is about 24 km, then far away
