@@ -20,7 +20,7 @@ cp generated-samples/greeter/src/handlers/greeter.ts "$OUT/src/handlers/greeter.
 echo "== npm install && npm run build (in $OUT)"
 (cd "$OUT" && npm install --no-audit --no-fund --silent && npm run -s build)
 
-echo "== npm start"
+echo "== node dist/src/main.js (what npm start runs), on a free port"
 (cd "$OUT" && PATH="$ROOT/node_modules/.bin:$PATH" GRPC_PORT=0 HOST=127.0.0.1 exec node dist/src/main.js) >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 100); do grep -q "listening" "$OUT/server.log" 2>/dev/null && break; sleep 0.1; done
