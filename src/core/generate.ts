@@ -7,6 +7,7 @@ import { createFileRegistry, type FileRegistry } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema, type CodeGeneratorRequest } from "@bufbuild/protobuf/wkt";
 import { buildApiModel } from "../model/build.js";
 import { formatDiagnostic, GenerationError } from "../model/errors.js";
+import { compareStrings } from "../model/order.js";
 import type { PackageModel } from "../model/types.js";
 import { packageNameFromProto } from "../render/names.js";
 import { createRenderer, formatFile } from "../render/render.js";
@@ -43,18 +44,19 @@ export async function generate(
   const model = buildApiModel(registry, request.fileToGenerate, options.services);
   for (const warning of model.warnings) onWarning(formatDiagnostic(warning.message, warning.location));
   if (options.packageName !== undefined && model.packages.length > 1) {
-    throw new GenerationError(`--package-name needs exactly one proto package with services, found ${model.packages.length}: ${model.packages.map((p) => p.protoPackage).join(", ")}`);
+    throw new GenerationError(`the package_name option (--package-name) needs exactly one proto package with services, found ${model.packages.length}: ${model.packages.map((p) => p.protoPackage).join(", ")}`);
   }
   const multiple = model.packages.length > 1;
+  const packageNames = uniquePackageNames(model.packages, options.packageName);
   const files: GeneratedFile[] = [];
   for (const pkg of model.packages) {
-    const packageName = options.packageName ?? packageNameFromProto(pkg.protoPackage);
+    const packageName = packageNames.get(pkg)!;
     const prefix = multiple ? `${packageName}/` : "";
     for (const file of await packageOutput(request, registry, pkg, packageName, options)) {
       files.push({ ...file, path: prefix + file.path });
     }
   }
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return files.sort((a, b) => compareStrings(a.path, b.path));
 }
 
 async function packageOutput(
@@ -76,11 +78,25 @@ async function packageOutput(
     ...shared.json.map((j) => ({ path: j.path, content: JSON.stringify(j.value, null, 2), userOwned: true })),
     ...generateMessageCode(request, importClosure(registry, pkg.files)).map((m) => ({
       path: `${messagesDir}/${m.path}`,
-      content: m.content,
+      content: `${generatedMarker}\n${m.content}`,
       userOwned: false,
     })),
   ];
   return Promise.all(rendered.map(async (file) => ({ ...file, content: await formatFile(file.path, file.content) })));
+}
+
+/** The npm package name of each proto package; two proto packages must not share one. */
+function uniquePackageNames(packages: readonly PackageModel[], given: string | undefined): Map<PackageModel, string> {
+  const byName = new Map<string, PackageModel>();
+  for (const pkg of packages) {
+    const name = given ?? packageNameFromProto(pkg.protoPackage);
+    const other = byName.get(name);
+    if (other) {
+      throw new GenerationError(`proto packages "${other.protoPackage}" and "${pkg.protoPackage}" would both generate the npm package "${name}"; generate them separately`);
+    }
+    byName.set(name, pkg);
+  }
+  return new Map([...byName].map(([name, pkg]) => [pkg, name]));
 }
 
 function headerFor(sources: readonly string[]): string {

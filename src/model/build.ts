@@ -6,6 +6,7 @@ import { GenerationError } from "./errors.js";
 import { dropShadowedBindings } from "./http-overlap.js";
 import { buildService } from "./service.js";
 import type { ApiModel, GenerationWarning, PackageModel } from "./types.js";
+import { compareStrings } from "./order.js";
 
 /**
  * Builds the model of the services declared in `filesToGenerate` (services of files they only
@@ -61,7 +62,6 @@ function selectServices(services: DescService[], filter: readonly string[]): Des
   return services.filter((service) => wanted.some((name) => matches(service, name)));
 }
 
-// Code-unit order, not localeCompare: the output must not depend on the machine's locale.
 function uniqueSorted(values: readonly string[]): string[] {
-  return [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...new Set(values)].sort(compareStrings);
 }

@@ -2,6 +2,7 @@
 import type { DescFile, DescMessage, DescService } from "@bufbuild/protobuf";
 import { posix } from "node:path";
 import { messageModule, messageSchemaName, messageTypeName, serviceDescName } from "./es-names.js";
+import { compareStrings } from "../model/order.js";
 import { pascalCase } from "./names.js";
 
 interface Imported {
@@ -50,7 +51,7 @@ export class ModuleImports {
 
   /** One import statement per source module, sorted by module path. */
   statements(): string[] {
-    return [...this.#byModule.entries()].sort(([a], [b]) => compare(a, b)).map(([from, names]) => statement(from, [...names.values()]));
+    return [...this.#byModule.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([from, names]) => statement(from, [...names.values()]));
   }
 
   #import(file: DescFile, exported: string, typeOnly: boolean): string {
@@ -89,11 +90,7 @@ function statement(from: string, names: Imported[]): string {
   const allTypes = names.every((n) => n.typeOnly);
   const specifiers = names
     .map((n) => ({ n, text: n.exported === n.local ? n.exported : `${n.exported} as ${n.local}` }))
-    .sort((a, b) => compare(a.text, b.text))
+    .sort((a, b) => compareStrings(a.text, b.text))
     .map(({ n, text }) => (!allTypes && n.typeOnly ? `type ${text}` : text));
   return `import ${allTypes ? "type " : ""}{ ${specifiers.join(", ")} } from "${from}";`;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -19,11 +19,24 @@ export interface ServiceNames {
   spec: string;
 }
 
-/** Names for each service of a package; services whose base names clash keep their full names. */
+/**
+ * Names for each service of a package. Services whose base names clash keep their full names;
+ * names that still map to the same folder (`Foo_Bar` and `FooBar`) get a number, in declaration
+ * order, so every service has its own files and identifiers.
+ */
 export function namesForServices(services: readonly ServiceModel[]): Map<ServiceModel, ServiceNames> {
   const baseCounts = new Map<string, number>();
   for (const s of services) baseCounts.set(baseOf(s.name), (baseCounts.get(baseOf(s.name)) ?? 0) + 1);
-  return new Map(services.map((s) => [s, namesFor((baseCounts.get(baseOf(s.name)) ?? 0) > 1 ? pascalCase(s.name) : baseOf(s.name))]));
+  const takenFolders = new Set<string>();
+  return new Map(
+    services.map((s) => {
+      const wanted = (baseCounts.get(baseOf(s.name)) ?? 0) > 1 ? pascalCase(s.name) : baseOf(s.name);
+      let base = wanted;
+      for (let n = 2; takenFolders.has(kebabCase(base)); n++) base = `${wanted}${n}`;
+      takenFolders.add(kebabCase(base));
+      return [s, namesFor(base)];
+    }),
+  );
 }
 
 function baseOf(serviceName: string): string {

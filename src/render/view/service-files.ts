@@ -6,7 +6,8 @@ import type { MethodModel, ServiceModel } from "../../model/types.js";
 import { ModuleImports } from "../imports.js";
 import { jsDoc } from "../jsdoc.js";
 import type { ServiceNames } from "./names.js";
-import { clientSignature, endpointType, handlerSignature, paramName, streamsRequests, streamsResponses } from "./signatures.js";
+import { compareStrings } from "../../model/order.js";
+import { clientSignature, endpointType, endpointTypeName, handlerSignature, paramName, streamsRequests, streamsResponses } from "./signatures.js";
 
 /** Where message code lives inside the generated package. */
 export const messagesDir = "src/gen/pb";
@@ -27,12 +28,13 @@ export interface FileView {
   view: object;
 }
 
-// Identifiers every service module may declare or import from the runtime; messages with these
-// names are imported under an alias.
+// Identifiers every service module may declare or import, and the globals generated code uses;
+// messages or services with these names are imported under an alias.
 const reservedNames = [
   "MessageInitShape", "CallContext", "CallOptions", "Code", "ServiceError", "GrpcConnection", "GrpcConnectionOptions",
   "Middleware", "Server", "defineService", "makeEndpoint", "addGrpcService",
   "UnaryEndpoint", "ServerStreamingEndpoint", "ClientStreamingEndpoint", "BidiStreamingEndpoint",
+  "Promise", "AsyncIterable", "AsyncGenerator", "Error", "Object", "String", "Number", "Symbol",
 ];
 
 function reserved(names: ServiceNames): string[] {
@@ -60,6 +62,11 @@ export function serviceFiles(ctx: ServiceContext): FileView[] {
   ];
 }
 
+/** The name of the client's own close(): an RPC called Close takes the plain name. */
+function clientCloseMethod(service: ServiceModel): string {
+  return service.methods.some((m) => m.localName === "close") ? "closeConnection" : "close";
+}
+
 function serviceView(ctx: ServiceContext, dir: string): object {
   const imports = new ModuleImports(dir, messagesDir, reserved(ctx.names));
   const methods = ctx.service.methods.map((m) => ({ localName: m.localName, jsdoc: methodDoc(m, 2), handler: handlerSignature(m, imports) }));
@@ -75,7 +82,7 @@ function endpointsView(ctx: ServiceContext, dir: string): object {
     endpointType: endpointType(m, imports),
     paramName: paramName(m),
   }));
-  const kinds = [...new Set(methods.map((m) => m.endpointType.slice(0, m.endpointType.indexOf("<"))))].sort();
+  const kinds = [...new Set(ctx.service.methods.map((m) => endpointTypeName(m)))].sort(compareStrings);
   return { ...ctx.names, header: ctx.header, typeName: ctx.service.typeName, methods, endpointKinds: kinds.map((k) => `type ${k}`).join(", "), imports: imports.statements() };
 }
 
@@ -86,7 +93,7 @@ function grpcServerView(ctx: ServiceContext): object {
 function grpcClientView(ctx: ServiceContext, dir: string): object {
   const imports = new ModuleImports(dir, messagesDir, reserved(ctx.names));
   const methods = ctx.service.methods.map((m) => ({ localName: m.localName, jsdoc: methodDoc(m, 2), client: clientSignature(m, imports) }));
-  return { ...ctx.names, header: ctx.header, typeName: ctx.service.typeName, methods, imports: imports.statements() };
+  return { ...ctx.names, header: ctx.header, typeName: ctx.service.typeName, methods, closeMethod: clientCloseMethod(ctx.service), imports: imports.statements() };
 }
 
 function handlerView(ctx: ServiceContext): object {
@@ -111,5 +118,5 @@ function testView(ctx: ServiceContext): object {
   }));
   const hasStreamingRequests = ctx.service.methods.some(streamsRequests);
   const hasStreamingResponses = ctx.service.methods.some(streamsResponses);
-  return { ...ctx.names, typeName: ctx.service.typeName, methods, hasStreamingRequests, hasStreamingResponses };
+  return { ...ctx.names, typeName: ctx.service.typeName, methods, hasStreamingRequests, hasStreamingResponses, closeMethod: clientCloseMethod(ctx.service) };
 }

@@ -74,9 +74,14 @@ export function handlerSignature(method: MethodModel, imports: ModuleImports): H
   };
 }
 
+/** The runtime's endpoint type for the method's kind, e.g. `UnaryEndpoint`. */
+export function endpointTypeName(method: MethodModel): string {
+  return endpointTypes[method.kind];
+}
+
 /** The endpoint type: `UnaryEndpoint<In, Out>` and friends. */
 export function endpointType(method: MethodModel, imports: ModuleImports): string {
-  return `${endpointTypes[method.kind]}<${imports.type(method.input.desc)}, ${imports.type(method.output.desc)}>`;
+  return `${endpointTypeName(method)}<${imports.type(method.input.desc)}, ${imports.type(method.output.desc)}>`;
 }
 
 /** The client's view: init objects (or messages) in, full messages out. */
