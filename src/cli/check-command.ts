@@ -5,7 +5,8 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { unifiedDiff } from "./diff.js";
-import { CliError, errorMessages, exitCodes } from "./errors.js";
+import { UserError, errorMessages } from "../frontend/errors.js";
+import { exitCodes } from "./errors.js";
 import { readText, walkFiles, type FileSystem } from "./fs.js";
 import type { CommandDeps } from "./generate-command.js";
 import { manifestName, manifestOptionPairs, parseManifest, serializeManifest } from "./manifest.js";
@@ -19,7 +20,7 @@ const skippedDirs = new Set(["node_modules", "dist", ".git"]);
 export async function runCheck(deps: CommandDeps, dirs: readonly string[]): Promise<number> {
   const roots = dirs.length > 0 ? dirs : ["."];
   const manifests = await findManifests(deps.fs, deps.cwd, roots);
-  if (manifests.length === 0) throw new CliError(`check: no ${manifestName} found under ${roots.join(", ")}`);
+  if (manifests.length === 0) throw new UserError(`check: no ${manifestName} found under ${roots.join(", ")}`);
   const stale: string[] = [];
   let staleFiles = 0;
   for (const manifest of manifests) {
@@ -45,7 +46,7 @@ async function findManifests(fs: FileSystem, cwd: string, roots: readonly string
   const found = new Set<string>();
   for (const root of roots) {
     const dir = resolve(cwd, root);
-    if ((await fs.kind(dir)) !== "directory") throw new CliError(`${root}: no such directory`);
+    if ((await fs.kind(dir)) !== "directory") throw new UserError(`${root}: no such directory`);
     const rels = await walkFiles(fs, dir, { keepFile: (name) => name === manifestName, skipDir: (name) => skippedDirs.has(name) });
     for (const rel of rels) found.add(join(dir, rel));
   }

@@ -21,6 +21,10 @@ export interface FileSystem {
   readFile(path: string): Promise<Uint8Array>;
   writeFile(path: string, data: string | Uint8Array): Promise<void>;
   rename(from: string, to: string): Promise<void>;
+  /** Creates a hard link `path` to `existing`; fails with EEXIST when `path` exists. */
+  link(existing: string, path: string): Promise<void>;
+  /** Copies `from` to `to` unless `to` exists; false when it does. */
+  copyFileExclusive(from: string, to: string): Promise<boolean>;
   /** Removes a file, or a directory tree; never follows symlinks; no error when absent. */
   remove(path: string): Promise<void>;
   /** Removes an empty directory. */
@@ -41,6 +45,15 @@ export function nodeFileSystem(): FileSystem {
     readFile: (path) => fsp.readFile(path),
     writeFile: (path, data) => fsp.writeFile(path, data),
     rename: (from, to) => fsp.rename(from, to),
+    link: (existing, path) => fsp.link(existing, path),
+    copyFileExclusive: (from, to) =>
+      fsp.copyFile(from, to, fsp.constants.COPYFILE_EXCL).then(
+        () => true,
+        (error: unknown) => {
+          if ((error as { code?: unknown } | null)?.code === "EEXIST") return false;
+          throw error;
+        },
+      ),
     remove: (path) => fsp.rm(path, { recursive: true, force: true }),
     removeDir: (path) => fsp.rmdir(path),
     makeDir: async (path) => {

@@ -5,8 +5,8 @@
 import { resolve } from "node:path";
 import type { FileSystem } from "./fs.js";
 import { pairsToManifestOptions } from "./manifest.js";
-import { describePlan, planOutput } from "./output-plan.js";
-import { applyOutputPlan } from "./output-write.js";
+import { planOutput } from "./output-plan.js";
+import { applyOutputPlan, describeOutcome } from "./output-write.js";
 import { relativePosix } from "./paths.js";
 import { produce, type ProduceDeps } from "./produce.js";
 
@@ -39,7 +39,7 @@ export async function runGenerate(deps: CommandDeps, args: GenerateArgs): Promis
     options: pairsToManifestOptions(args.pairs),
   };
   const plan = await planOutput(deps.fs, { path: outDir, display: args.out }, produced.files, manifest);
-  await applyOutputPlan(deps.fs, plan);
-  deps.stdout(`gen-svc: ${describePlan(plan, args.out)}\n`);
+  const outcome = await applyOutputPlan(deps.fs, plan);
+  deps.stdout(`gen-svc: ${describeOutcome(outcome, args.out)}\n`);
   return 0;
 }

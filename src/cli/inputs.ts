@@ -3,8 +3,8 @@
  * paths, the way protoc does: a file's import path is its path relative to the first include
  * directory that contains it.
  */
-import { isAbsolute, relative, resolve } from "node:path";
-import { CliError } from "./errors.js";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { UserError } from "../frontend/errors.js";
 import { walkFiles, type FileSystem } from "./fs.js";
 import { escapesBase, toPosix } from "./paths.js";
 
@@ -58,9 +58,15 @@ export async function resolveInputs(
   for (const arg of parsed) {
     const located = (await protoFilesOf(fs, arg, errors)).map((path) => locate(dirs, path));
     if (located.includes(undefined)) errors.push(`${arg.given}: not under any include directory (${describe(dirs)})`);
-    for (const input of located) if (input !== undefined && !files.has(input.protoPath)) files.set(input.protoPath, input);
+    for (const input of located) {
+      if (input === undefined) continue;
+      const shadow = await shadowingFile(fs, dirs, input);
+      if (shadow !== undefined) errors.push(shadowMessage(dirs, input, shadow));
+      else if (!files.has(input.protoPath)) files.set(input.protoPath, input);
+    }
   }
-  if (errors.length > 0) throw new CliError(errors);
+  // A shadowed file named twice (as a file and inside a directory argument) is one message.
+  if (errors.length > 0) throw new UserError([...new Set(errors)]);
   return { includes: dirs, files: [...files.values()], args: parsed.map((arg) => arg.path) };
 }
 
@@ -75,8 +81,8 @@ async function inspectArguments(fs: FileSystem, cwd: string, args: readonly stri
     else if (kind !== "file" || !given.endsWith(".proto")) errors.push(`${given}: not a .proto file or a directory`);
     else parsed.push({ given, path, kind });
   }
-  if (errors.length > 0) throw new CliError(errors);
-  if (parsed.length === 0) throw new CliError("no input files: give .proto files or directories");
+  if (errors.length > 0) throw new UserError(errors);
+  if (parsed.length === 0) throw new UserError("no input files: give .proto files or directories");
   return parsed;
 }
 
@@ -103,7 +109,7 @@ async function checkIncludes(fs: FileSystem, cwd: string, includes: readonly str
     if ((await fs.kind(path)) !== "directory") errors.push(`${given}: include directory does not exist`);
     else if (!dirs.some((dir) => dir.path === path)) dirs.push({ given, path });
   }
-  if (errors.length > 0) throw new CliError(errors);
+  if (errors.length > 0) throw new UserError(errors);
   return dirs;
 }
 
@@ -121,6 +127,27 @@ function locate(dirs: readonly IncludeDir[], path: string): ProtoInput | undefin
     if (rel !== "" && !escapesBase(rel)) return { include, protoPath: toPosix(rel) };
   }
   return undefined;
+}
+
+/**
+ * The earlier include directory that also has `input`'s import path, if any. Imports of that
+ * path resolve to the earlier file (the first directory wins, as in protoc), so generating from
+ * the later one would silently use the wrong file: protoc refuses such an input, and so do we.
+ */
+async function shadowingFile(fs: FileSystem, dirs: readonly IncludeDir[], input: ProtoInput): Promise<IncludeDir | undefined> {
+  for (const dir of dirs.slice(0, input.include)) {
+    if ((await fs.kind(resolve(dir.path, input.protoPath))) === "file") return dir;
+  }
+  return undefined;
+}
+
+function shadowMessage(dirs: readonly IncludeDir[], input: ProtoInput, shadow: IncludeDir): string {
+  const given = (dir: IncludeDir) => toPosix(join(dir.given, input.protoPath));
+  const own = dirs[input.include];
+  return (
+    `${own === undefined ? input.protoPath : given(own)}: shadowed by ${given(shadow)}, which has the same import path ` +
+    `(${input.protoPath}) in an earlier include directory; give that file instead, or reorder the -I directories`
+  );
 }
 
 function describe(dirs: readonly IncludeDir[]): string {

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { bufRunner, locateBuf } from "./buf.js";
 import { reportError } from "./errors.js";
 import { nodeFileSystem } from "./fs.js";
-import { lazyGenerate } from "./generator.js";
-import { bundledProtoDir, defaultRuntimeSpec, ownVersion } from "./package-info.js";
+import { lazyGenerate } from "../frontend/generator.js";
+import { bundledProtoDir, defaultRuntimeSpec, ownVersion } from "../frontend/package-info.js";
 import { buildProgram, commanderStatus, type ProgramDeps } from "./program.js";
 
 /** The parts of `process` the CLI uses. */

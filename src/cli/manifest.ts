@@ -6,7 +6,7 @@
  * Its bytes are deterministic: fixed key order, sorted option keys and files, 2-space JSON.
  */
 import { isRepeatable } from "./flags.js";
-import { CliError } from "./errors.js";
+import { UserError } from "../frontend/errors.js";
 import { compareStrings, isSafeRelativePath } from "./paths.js";
 
 /** The manifest's file name. */
@@ -62,10 +62,10 @@ export function parseManifest(text: string, path: string): Manifest {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new CliError(`${path}: not valid JSON: ${(error as Error).message}`);
+    throw new UserError(`${path}: not valid JSON: ${(error as Error).message}`);
   }
   const problem = manifestProblem(value);
-  if (problem !== undefined) throw new CliError(`${path}: not a gen-svc manifest: ${problem}`);
+  if (problem !== undefined) throw new UserError(`${path}: not a gen-svc manifest: ${problem}`);
   return value as Manifest;
 }
 

@@ -1,19 +1,24 @@
 /**
  * Deciding what a generation does to its output directory, before anything is written:
  * which files to write, which user-owned files to keep, which stale files to delete, and whether
- * the directory may be written at all (it must be new, empty, or already gen-svc's).
+ * the directory may be written at all (it must be new, empty, or already gen-svc's, and a change of
+ * layout must not orphan user code).
  */
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import type { GeneratedFile } from "../core/generate.js";
-import { CliError } from "./errors.js";
+import { UserError } from "../frontend/errors.js";
 import { readText, type FileSystem } from "./fs.js";
+import { checkLayoutChange } from "./layout-guard.js";
 import { isSafeRelativePath } from "./paths.js";
 import { manifestName, parseManifest, serializeManifest, type Manifest } from "./manifest.js";
+import { onlyStagedFiles, stagedFilesIn } from "./staging.js";
 
 /** A file to write, relative to the output directory. */
 export interface PlannedWrite {
   path: string;
   content: string;
+  /** Written only if still absent when the write happens (see output-write.ts). */
+  userOwned: boolean;
 }
 
 /** Everything `applyOutputPlan` will do; computed without writing. */
@@ -24,6 +29,8 @@ export interface OutputPlan {
   kept: string[];
   /** Files the previous manifest lists that this generation no longer produces. */
   deletes: string[];
+  /** Staged files an interrupted earlier run left behind, removed after writing. */
+  leftovers: string[];
   /** The new manifest's text. */
   manifest: string;
 }
@@ -42,35 +49,52 @@ export async function planOutput(
   manifest: Omit<Manifest, "files">,
 ): Promise<OutputPlan> {
   checkGeneratedPaths(files);
-  const previous = await previousManifest(fs, out);
+  const previous = await previousOutput(fs, out);
+  const paths = files.map((file) => file.path);
+  if (previous.manifest !== undefined) await checkLayoutChange(fs, out, previous.manifest.files, paths);
   const writes: PlannedWrite[] = [];
   const kept: string[] = [];
   for (const file of files) {
     if (file.userOwned && (await fs.kind(join(out.path, file.path))) !== undefined) kept.push(file.path);
-    else writes.push({ path: file.path, content: file.content });
+    else writes.push({ path: file.path, content: file.content, userOwned: file.userOwned });
   }
-  const produced = new Set(files.map((file) => file.path));
-  const deletes = (previous?.files ?? []).filter((path) => !produced.has(path));
+  const produced = new Set(paths);
+  const previousFiles = previous.manifest?.files ?? [];
+  const deletes = previousFiles.filter((path) => !produced.has(path));
+  // Staged files only ever sit beside a file gen-svc writes or wrote.
+  const dirs = [manifestName, ...paths, ...previousFiles].map((path) => posix.dirname(path));
+  const leftovers = [...new Set([...previous.leftovers, ...(await stagedFilesIn(fs, out.path, dirs))])];
   const generated = files.filter((file) => !file.userOwned).map((file) => file.path);
-  return { outDir: out.path, writes, kept, deletes, manifest: serializeManifest({ ...manifest, files: generated }) };
+  return { outDir: out.path, writes, kept, deletes, leftovers, manifest: serializeManifest({ ...manifest, files: generated }) };
 }
 
-/** The manifest of a previous generation, if any; refuses directories gen-svc did not write. */
-async function previousManifest(fs: FileSystem, out: OutputDir): Promise<Manifest | undefined> {
+/** What an earlier run left in the output directory. */
+interface PreviousOutput {
+  manifest: Manifest | undefined;
+  /** Staged files found while checking a directory without a manifest. */
+  leftovers: string[];
+}
+
+/**
+ * The manifest of a previous generation, if any; refuses directories gen-svc did not write. A
+ * directory holding only staged files (a first run that crashed while writing) counts as empty.
+ */
+async function previousOutput(fs: FileSystem, out: OutputDir): Promise<PreviousOutput> {
   const kind = await fs.kind(out.path);
-  if (kind === undefined) return undefined;
-  if (kind !== "directory") throw new CliError(`${out.display}: exists and is not a directory`);
+  if (kind === undefined) return { manifest: undefined, leftovers: [] };
+  if (kind !== "directory") throw new UserError(`${out.display}: exists and is not a directory`);
   const manifestPath = join(out.path, manifestName);
   if ((await fs.kind(manifestPath)) === "file") {
-    return parseManifest(await readText(fs, manifestPath), join(out.display, manifestName));
+    return { manifest: parseManifest(await readText(fs, manifestPath), join(out.display, manifestName)), leftovers: [] };
   }
-  if ((await fs.list(out.path)).length > 0) {
-    throw new CliError(
+  const leftovers = await onlyStagedFiles(fs, out.path);
+  if (leftovers === undefined) {
+    throw new UserError(
       `${out.display}: directory is not empty and has no ${manifestName}, so it holds files gen-svc did not write; ` +
         "refusing to write there (use a new or empty directory)",
     );
   }
-  return undefined;
+  return { manifest: undefined, leftovers };
 }
 
 /** A generator that names a file twice or outside the directory has a bug: stop before writing. */
@@ -83,11 +107,4 @@ function checkGeneratedPaths(files: readonly GeneratedFile[]): void {
     if (seen.has(file.path)) throw new Error(`the generator produced ${file.path} twice`);
     seen.add(file.path);
   }
-}
-
-/** A one-line summary of what the plan does: `wrote N files in out (M user-owned kept)`. */
-export function describePlan(plan: OutputPlan, display: string): string {
-  const parts = [`${plan.kept.length} user-owned kept`];
-  if (plan.deletes.length > 0) parts.push(`${plan.deletes.length} stale removed`);
-  return `wrote ${plan.writes.length} files in ${display} (${parts.join(", ")})`;
 }

@@ -1,61 +1,130 @@
 /**
  * Carrying out an output plan so that a failure leaves no half-written file: every file is first
  * written in full to a temporary name beside its target (same directory, so same file system),
- * and only when all of them are on disk are they renamed into place, the manifest last. A
- * failure while staging removes the temporary files and the directories this run created, so the
- * output directory is as it was. Renames do not fail in practice once staging has succeeded;
- * if one does, each file is still either the old or the new version, never a torn one.
+ * and only when all of them are on disk are they moved into place, the manifest last. A failure
+ * while staging removes the temporary files and the directories this run created, so the output
+ * directory is as it was. Moves do not fail in practice once staging has succeeded; if one does,
+ * each file is still either the old or the new version, never a torn one.
+ *
+ * Generated files are renamed over their targets. User-owned files are created exclusively: one
+ * that appeared since planning (an editor, a second run) is the user's now and is kept.
  */
-import { randomBytes } from "node:crypto";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { makeDirs, type FileSystem } from "./fs.js";
 import { manifestName } from "./manifest.js";
 import type { OutputPlan } from "./output-plan.js";
+import { stagedPath } from "./staging.js";
 
-/** A file written under a temporary name, waiting to be renamed to `target`. */
+/** A file written under a temporary name, waiting to be moved to `target`. */
 interface Staged {
   temp: string;
   target: string;
+  /** Relative to the output directory, for the outcome. */
+  path: string;
+  userOwned: boolean;
+}
+
+/** What a plan did once carried out. */
+export interface WriteOutcome {
+  written: number;
+  /** User-owned files left as they were: those the plan kept and those that appeared since. */
+  kept: string[];
+  /** Stale files deleted. */
+  deleted: number;
 }
 
 /** Writes, deletes and records everything `plan` says. */
-export async function applyOutputPlan(fs: FileSystem, plan: OutputPlan): Promise<void> {
+export async function applyOutputPlan(fs: FileSystem, plan: OutputPlan): Promise<WriteOutcome> {
   const createdDirs: string[] = [];
   const staged: Staged[] = [];
   try {
-    for (const write of plan.writes) staged.push(await stage(fs, join(plan.outDir, write.path), write.content, createdDirs));
-    staged.push(await stage(fs, join(plan.outDir, manifestName), plan.manifest, createdDirs));
+    for (const write of plan.writes) staged.push(await stage(fs, plan.outDir, write, createdDirs));
+    staged.push(await stage(fs, plan.outDir, { path: manifestName, content: plan.manifest, userOwned: false }, createdDirs));
   } catch (error) {
     await discard(fs, staged, createdDirs);
     throw error;
   }
-  await commit(fs, staged);
-  for (const path of plan.deletes) await deleteStale(fs, plan.outDir, path);
+  const lateKept = await commit(fs, staged);
+  let deleted = 0;
+  for (const path of plan.deletes) if (await deleteStale(fs, plan.outDir, path)) deleted++;
+  // An interrupted earlier run's staged files: never renamed, so nothing refers to them.
+  for (const path of plan.leftovers) await fs.remove(join(plan.outDir, path));
+  return { written: plan.writes.length - lateKept.length, kept: [...plan.kept, ...lateKept], deleted };
 }
 
-async function stage(fs: FileSystem, target: string, content: string, createdDirs: string[]): Promise<Staged> {
+/** A one-line summary of what was done: `wrote N files in out (M user-owned kept)`. */
+export function describeOutcome(outcome: WriteOutcome, display: string): string {
+  const parts = [`${outcome.kept.length} user-owned kept`];
+  if (outcome.deleted > 0) parts.push(`${outcome.deleted} stale removed`);
+  return `wrote ${outcome.written} files in ${display} (${parts.join(", ")})`;
+}
+
+async function stage(
+  fs: FileSystem,
+  outDir: string,
+  write: { path: string; content: string; userOwned: boolean },
+  createdDirs: string[],
+): Promise<Staged> {
+  const target = join(outDir, write.path);
   createdDirs.push(...(await makeDirs(fs, dirname(target))));
-  // A dot name, so that a crash between staging and cleanup leaves a hidden, recognizable file.
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.gen-svc-tmp`);
+  const temp = stagedPath(target);
   try {
-    await fs.writeFile(temp, content);
+    await fs.writeFile(temp, write.content);
   } catch (error) {
     await fs.remove(temp); // A partial temporary file would outlive the error otherwise.
     throw error;
   }
-  return { temp, target };
+  return { temp, target, path: write.path, userOwned: write.userOwned };
 }
 
-/** Renames every staged file into place; on a failure, drops the ones not yet renamed. */
-async function commit(fs: FileSystem, staged: readonly Staged[]): Promise<void> {
+/**
+ * Moves every staged file into place; returns the user-owned files that were kept because they
+ * appeared since planning. On a failure, drops the staged files not yet moved.
+ */
+async function commit(fs: FileSystem, staged: readonly Staged[]): Promise<string[]> {
+  const kept: string[] = [];
   for (const [index, file] of staged.entries()) {
     try {
-      await fs.rename(file.temp, file.target);
+      if (!file.userOwned) await fs.rename(file.temp, file.target);
+      else if (!(await createExclusive(fs, file))) kept.push(file.path);
     } catch (error) {
       await discard(fs, staged.slice(index), []);
       throw error;
     }
   }
+  return kept;
+}
+
+/** Error codes of a file system that has no hard links (FAT, some network shares). */
+const noHardLinks = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"]);
+
+/**
+ * Moves a staged file to its target only if the target does not exist (a hard link, unlike a
+ * rename, fails with EEXIST instead of replacing); false, with the staged file removed, when it does.
+ */
+async function createExclusive(fs: FileSystem, file: Staged): Promise<boolean> {
+  try {
+    await fs.link(file.temp, file.target);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === "EEXIST") {
+      await fs.remove(file.temp);
+      return false;
+    }
+    if (code === undefined || !noHardLinks.has(code)) throw error;
+    // No hard links here: an exclusive copy never overwrites either (but is not atomic).
+    if (!(await fs.copyFileExclusive(file.temp, file.target))) {
+      await fs.remove(file.temp);
+      return false;
+    }
+  }
+  await fs.remove(file.temp);
+  return true;
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
 }
 
 /** Removes staged files and then the directories created for them (innermost first, if empty). */
@@ -64,15 +133,19 @@ async function discard(fs: FileSystem, staged: readonly Staged[], createdDirs: r
   for (const dir of [...createdDirs].reverse()) await fs.removeDir(dir).catch(() => undefined);
 }
 
-/** Deletes a file an earlier run generated, then its directories as far as they became empty. */
-async function deleteStale(fs: FileSystem, outDir: string, path: string): Promise<void> {
+/**
+ * Deletes a file an earlier run generated, then its directories as far as they became empty;
+ * false when there was no regular file to delete.
+ */
+async function deleteStale(fs: FileSystem, outDir: string, path: string): Promise<boolean> {
   const target = join(outDir, path);
   // Only a regular file: a manifest that names a directory must never make us delete a tree.
-  if ((await fs.kind(target)) !== "file") return;
+  if ((await fs.kind(target)) !== "file") return false;
   await fs.remove(target);
   for (let dir = dirname(path); dir !== "."; dir = dirname(dir)) {
     const full = join(outDir, dir);
-    if ((await fs.list(full)).length > 0) return;
+    if ((await fs.list(full)).length > 0) return true;
     await fs.removeDir(full);
   }
+  return true;
 }

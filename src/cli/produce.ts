@@ -4,8 +4,9 @@
  */
 import type { GeneratedFile } from "../core/generate.js";
 import { parseOptions } from "../core/options.js";
+import { UserError } from "../frontend/errors.js";
 import { compile, type CompileDeps, type CompileInput, type Compiled } from "./compile.js";
-import type { GenerateFn } from "./generator.js";
+import type { GenerateFn } from "../frontend/generator.js";
 
 /** What producing files needs: compiling, the generator, and the default runtime spec. */
 export interface ProduceDeps extends CompileDeps {
@@ -24,10 +25,16 @@ export interface Produced extends Omit<Compiled, "request"> {
   files: GeneratedFile[];
 }
 
-/** Validates the options (before the slower compile), compiles, and generates. */
+/**
+ * Validates the options (before the slower compile), compiles, and generates. No files means the
+ * inputs declare no services: generate() allows that (buf runs a plugin once per directory, and a
+ * directory of messages is fine there), but for the CLI it is an error, or `generate` would write
+ * an empty manifest and delete the previous output.
+ */
 export async function produce(deps: ProduceDeps, input: ProduceInput): Promise<Produced> {
   const options = parseOptions(input.pairs, deps.defaultRuntime);
   const compiled = await compile(deps, input);
   const files = await deps.generate(compiled.request, options);
+  if (files.length === 0) throw new UserError(`no services in ${input.args.join(", ")}`);
   return { files, includes: compiled.includes, inputs: compiled.inputs };
 }

@@ -18,13 +18,18 @@ Exit status: 0 success, 1 error or stale output (check), 2 command-line usage er
 
 const generateHelp = `
 Include directories default to each directory argument, and to the current directory for file
-arguments (as in protoc). gen-svc's bundled protos (google/api, google/rpc, gensvc options) are
-always searched last; a file of the same path in an include directory wins.
+arguments (as in protoc). An import path comes from the first include directory that has it; an
+input file that an earlier include directory shadows is an error. gen-svc's bundled protos
+(google/api, google/rpc, gensvc options) are always searched last.
+
+The inputs must declare at least one service. One proto package is generated at the root of the
+output directory, several into one folder each, named after the npm package.
 
 The output directory must be new, empty, or written by gen-svc before (it has a gen-svc.json).
 Generated files are overwritten, user-owned files (handlers, main.ts, tests) are written only when
-absent, and files an earlier run generated that are no longer produced are deleted. Nothing is
-written when anything fails.
+absent, and files an earlier run generated that are no longer produced are deleted. A run that
+would move a package (the input gained or lost a proto package) while its folder still holds
+user-owned files is refused. Nothing is written when anything fails.
 
 Example:
   gen-svc generate proto/greeter/v1/greeter.proto -I proto -o services/greeter`;

@@ -1,11 +1,12 @@
 /**
  * A throw-away buf workspace that gives buf protoc's include-path semantics: a `buf.yaml`
- * (`version: v2`) listing one module per include directory, each module `mN` a symlink to the
- * directory. buf reads only the workspace's own buf.yaml: a buf.yaml inside an include directory
+ * (`version: v2`) listing one module per include directory, in order, then gen-svc's bundled
+ * protos. buf reads only the workspace's own buf.yaml: a buf.yaml inside an include directory
  * (its lint rules, excludes or deps) is ignored, so the directory is a plain import root, as for
- * protoc. The bundled protos come last, as a tree of per-file symlinks that leaves out every file
- * a user directory also has: buf rejects an import path present in two modules, and the user's
- * copy must win.
+ * protoc. buf rejects an import path present in two modules, while protoc takes the first
+ * directory that has it; so a module whose directory repeats an import path of an earlier one is
+ * a tree of per-file symlinks that leaves the repeated files out. Other modules are one symlink
+ * to their directory.
  */
 import { dirname, join } from "node:path";
 import { makeDirs, walkFiles, type FileSystem } from "./fs.js";
@@ -25,7 +26,10 @@ export interface Workspace {
   dispose(): Promise<void>;
 }
 
-/** Creates a workspace under a fresh temp dir named by `tempPrefix`. */
+/**
+ * Creates a workspace under a fresh temp dir named by `tempPrefix`. Module `mN` stands for
+ * `includes[N]` (compile names files to build by it); the bundled protos come last.
+ */
 export async function createWorkspace(
   fs: FileSystem,
   includes: readonly IncludeDir[],
@@ -35,10 +39,12 @@ export async function createWorkspace(
   const root = await fs.makeTempDir(tempPrefix);
   const dispose = () => fs.remove(root);
   try {
-    const modules = includes.map((dir, index) => ({ name: `m${index}`, display: dir.given }));
-    for (const [index, dir] of includes.entries()) await fs.symlink(dir.path, join(root, `m${index}`));
-    const bundled = { name: `m${includes.length}`, display: bundledDir };
-    if (await linkBundled(fs, join(root, bundled.name), bundledDir, includes)) modules.push(bundled);
+    const dirs = [...includes, { given: bundledDir, path: bundledDir }];
+    const modules: WorkspaceModule[] = [];
+    for (const [index, dir] of dirs.entries()) {
+      const module = { name: `m${index}`, display: dir.given };
+      if (await linkModule(fs, join(root, module.name), dir.path, dirs.slice(0, index))) modules.push(module);
+    }
     await fs.writeFile(join(root, "buf.yaml"), bufYaml(modules));
     return { root, modules, dispose };
   } catch (error) {
@@ -47,22 +53,27 @@ export async function createWorkspace(
   }
 }
 
-/** Links the bundled files no include directory shadows; false when all are shadowed. */
-async function linkBundled(fs: FileSystem, moduleDir: string, bundledDir: string, includes: readonly IncludeDir[]): Promise<boolean> {
-  const files = await walkFiles(fs, bundledDir, { keepFile: (name) => name.endsWith(".proto") });
-  let linked = 0;
-  for (const rel of files) {
-    if (await isShadowed(fs, rel, includes)) continue;
+/**
+ * Links `dir` as the module at `moduleDir`, without the .proto files an earlier directory also
+ * has; false when nothing is left to link (the module is then left out of buf.yaml).
+ */
+async function linkModule(fs: FileSystem, moduleDir: string, dir: string, earlier: readonly IncludeDir[]): Promise<boolean> {
+  // The first directory shadows nothing: no need to walk it.
+  if (earlier.length === 0) return fs.symlink(dir, moduleDir).then(() => true);
+  const files = await walkFiles(fs, dir, { keepFile: (name) => name.endsWith(".proto") });
+  const visible: string[] = [];
+  for (const rel of files) if (!(await isShadowed(fs, rel, earlier))) visible.push(rel);
+  if (visible.length === files.length) return fs.symlink(dir, moduleDir).then(() => true);
+  for (const rel of visible) {
     const link = join(moduleDir, rel);
     await makeDirs(fs, dirname(link));
-    await fs.symlink(join(bundledDir, rel), link);
-    linked++;
+    await fs.symlink(join(dir, rel), link);
   }
-  return linked > 0;
+  return visible.length > 0;
 }
 
-async function isShadowed(fs: FileSystem, rel: string, includes: readonly IncludeDir[]): Promise<boolean> {
-  for (const dir of includes) if ((await fs.kind(join(dir.path, rel))) !== undefined) return true;
+async function isShadowed(fs: FileSystem, rel: string, earlier: readonly IncludeDir[]): Promise<boolean> {
+  for (const dir of earlier) if ((await fs.kind(join(dir.path, rel))) === "file") return true;
   return false;
 }
 

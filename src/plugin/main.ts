@@ -7,8 +7,8 @@
  * protoc never overwrites user code; without it, every file is emitted and protoc overwrites.
  */
 import { access } from "node:fs/promises";
-import { lazyGenerate } from "../cli/generator.js";
-import { defaultRuntimeSpec, ownVersion } from "../cli/package-info.js";
+import { lazyGenerate } from "../frontend/generator.js";
+import { defaultRuntimeSpec, ownVersion } from "../frontend/package-info.js";
 import { encodeResponse, parseRequest, respond, type PluginDeps } from "./plugin.js";
 
 /** The parts of `process` the plugin uses. */

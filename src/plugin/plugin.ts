@@ -14,9 +14,9 @@ import {
 } from "@bufbuild/protobuf/wkt";
 import { join } from "node:path";
 import type { GeneratedFile } from "../core/generate.js";
-import type { GenerateFn } from "../cli/generator.js";
+import type { GenerateFn } from "../frontend/generator.js";
 import { OptionError, parseOptions, splitPluginParameter } from "../core/options.js";
-import { errorMessages } from "../cli/errors.js";
+import { errorMessages } from "../frontend/errors.js";
 
 /** What the plugin needs from the outside world. */
 export interface PluginDeps {

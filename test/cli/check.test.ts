@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { lazyGenerate } from "../../src/cli/generator.js";
+import { lazyGenerate } from "../../src/frontend/generator.js";
 import { runCli } from "../../src/cli/main.js";
 import { greeterProto, tempDir, testDeps, writeTree } from "./helpers.js";
 
@@ -96,6 +96,18 @@ describe("gen-svc check", () => {
     const err = deps.err.join("");
     expect(err).toMatch(/^gen-svc: services\/greeter\/gen-svc\.json: proto\/greeter\/v1\/greeter\.proto:3:1: missing name after `message`\n/);
     expect(err).toContain("1 of 2 packages out of date");
+  });
+
+  it("reports a package whose protos no longer declare services", async () => {
+    const cwd = await generatedProject();
+    writeTree(cwd, { "proto/greeter/v1/greeter.proto": `syntax = "proto3";\npackage greeter.v1;\nmessage HelloRequest {}\n` });
+    const deps = testDeps(cwd);
+    expect(await runCli(["check"], deps)).toBe(1);
+    expect(deps.out).toEqual([]);
+    expect(deps.err.join("")).toBe(
+      "gen-svc: services/greeter/gen-svc.json: no services in proto/greeter/v1/greeter.proto\n" +
+        "gen-svc: check: 1 of 2 packages out of date (1 file): services/greeter; run gen-svc generate again\n",
+    );
   });
 
   it("validates the options a manifest records", async () => {

@@ -3,19 +3,19 @@ import { join } from "node:path";
 import { Edition } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/cli/compile.js";
-import { CliError } from "../../src/cli/errors.js";
-import { bundledProtoDir } from "../../src/cli/package-info.js";
+import { UserError } from "../../src/frontend/errors.js";
+import { bundledProtoDir } from "../../src/frontend/package-info.js";
 import { corpusDir } from "../support/corpus.js";
 import { greeterProto, tempDir, testDeps, writeTree } from "./helpers.js";
 
-/** Compiles and returns the CliError messages (fails the test when compiling succeeds). */
+/** Compiles and returns the UserError messages (fails the test when compiling succeeds). */
 async function compileErrors(cwd: string, args: string[], includes: string[] = []): Promise<readonly string[]> {
   const error = await compile(testDeps(cwd), { cwd, args, includes }).then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(CliError);
-  return (error as CliError).messages;
+  expect(error).toBeInstanceOf(UserError);
+  return (error as UserError).messages;
 }
 
 describe("compile", () => {
@@ -46,6 +46,8 @@ service Shop { rpc Get(Product) returns (Product) { option (google.api.http) = {
       for (const dep of file.dependency) expect(names.indexOf(dep)).toBeLessThan(index);
     }
     expect(names.at(-1)).toBe("shop/v1/shop.proto");
+    // As protoc sends them: the files to generate, unstripped (this one has no source-only options).
+    expect(request.sourceFileDescriptors.map((file) => file.name)).toEqual(["shop/v1/shop.proto"]);
     // Source info is there: the generator reports errors with locations from it.
     expect(request.protoFile.at(-1)?.sourceCodeInfo?.location.length).toBeGreaterThan(0);
     // The image's buf-specific extension is not carried into the request.
@@ -96,7 +98,7 @@ service Shop { rpc Get(Product) returns (Product) { option (google.api.http) = {
     writeTree(cwd, { "protos/x.proto": `syntax = "proto3";\npackage x;\nmessage Z { int32 = 1; }\n` });
     const deps = testDeps(cwd);
     const error = await compile(deps, { cwd, args: ["protos/x.proto"], includes: ["protos"] }).catch((e: unknown) => e);
-    expect((error as CliError).messages).toEqual(["protos/x.proto:3:13: missing name in message field"]);
+    expect((error as UserError).messages).toEqual(["protos/x.proto:3:13: missing name in message field"]);
     expect(readdirSync(deps.tempRoot)).toEqual([]);
   });
 
@@ -155,14 +157,31 @@ service Shop { rpc Get(Product) returns (Product) { option (google.api.http) = {
     expect(request.fileToGenerate).toEqual(entries);
   });
 
-  it("names both directories when the same import path is in two include directories", async () => {
+  it("takes an import path from the first include directory that has it, like protoc", async () => {
+    const cwd = tempDir();
+    writeTree(cwd, {
+      "a/dup.proto": `syntax = "proto3";\npackage d;\nmessage First {}\n`,
+      "a/x.proto": `syntax = "proto3";\npackage x;\nimport "dup.proto";\nimport "only/b.proto";\nmessage X { d.First d = 1; b.B b = 2; }\n`,
+      "b/dup.proto": `syntax = "proto3";\npackage d;\nmessage Second {}\n`,
+      "b/only/b.proto": `syntax = "proto3";\npackage b;\nmessage B {}\n`,
+      "c/dup.proto": "not even valid: never read",
+    });
+    const deps = testDeps(cwd);
+    const { request } = await compile(deps, { cwd, args: ["a/x.proto"], includes: ["a", "b", "c"] });
+    const byName = new Map(request.protoFile.map((file) => [file.name, file]));
+    expect(byName.get("dup.proto")?.messageType.map((m) => m.name)).toEqual(["First"]);
+    // The later directory's other files are still found.
+    expect(byName.get("only/b.proto")?.messageType.map((m) => m.name)).toEqual(["B"]);
+    expect(readdirSync(deps.tempRoot)).toEqual([]);
+  });
+
+  it("refuses an input that an earlier include directory shadows, like protoc", async () => {
     const cwd = tempDir();
     writeTree(cwd, { "a/dup.proto": `syntax = "proto3";\npackage d;\nmessage D {}\n`, "b/dup.proto": `syntax = "proto3";\npackage d;\nmessage D {}\n` });
-    writeTree(cwd, { "a/x.proto": `syntax = "proto3";\npackage x;\nimport "dup.proto";\nmessage X { d.D d = 1; }\n` });
-    const messages = await compileErrors(cwd, ["a/x.proto"], ["a", "b"]);
-    expect(messages.join("\n")).toContain('path: "a"');
-    expect(messages.join("\n")).toContain('path: "b"');
-    expect(messages[0]).toMatch(/^a\/x\.proto:3:1: /);
+    const shadowed = "b/dup.proto: shadowed by a/dup.proto, which has the same import path (dup.proto) in an earlier include directory; give that file instead, or reorder the -I directories";
+    expect(await compileErrors(cwd, ["b/dup.proto"], ["a", "b"])).toEqual([shadowed]);
+    // Two directory arguments are two include directories: their files share import paths.
+    expect(await compileErrors(cwd, ["a", "b"])).toEqual([shadowed]);
   });
 
   it("follows a symlinked include directory and removes only the link when cleaning up", async () => {

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { nodeFileSystem, type FileSystem } from "../../src/cli/fs.js";
 import { runCli } from "../../src/cli/main.js";
-import { failingGenerate, greeterProto, readTree, tempDir, testDeps, writeTree, type TestDeps } from "./helpers.js";
+import { lazyGenerate } from "../../src/frontend/generator.js";
+import { failingGenerate, greeterProto, layoutGenerate, readTree, tempDir, testDeps, writeTree, type TestDeps } from "./helpers.js";
 
 /** A project with one proto3 contract under proto/. */
 function project(): string {
@@ -102,6 +103,26 @@ describe("gen-svc generate", () => {
     expect(await run(deps, "generate", "proto", "-o", "out")).toBe(1);
     expect(deps.err.join("")).toBe("gen-svc: greeter/v1/greeter.proto:4:1: service Greeter has no methods\n");
     expect(existsSync(join(cwd, "out"))).toBe(false);
+  });
+
+  it("fails when the inputs declare no services, writing and deleting nothing", async () => {
+    const cwd = project();
+    writeTree(cwd, {
+      "msgs/a/v1/a.proto": `syntax = "proto3";\npackage a.v1;\nmessage A {}\n`,
+      "msgs/b.proto": `syntax = "proto3";\npackage b;\nmessage B {}\n`,
+    });
+    const fresh = testDeps(cwd);
+    expect(await run(fresh, "generate", "msgs", "-o", "new")).toBe(1);
+    expect(fresh.err.join("")).toBe("gen-svc: no services in msgs\n");
+    expect(fresh.out).toEqual([]);
+    expect(existsSync(join(cwd, "new"))).toBe(false);
+    // Over an earlier output: nothing is deleted (an empty manifest would have dropped every file).
+    expect(await run(testDeps(cwd), "generate", "proto", "-o", "out")).toBe(0);
+    const before = readTree(join(cwd, "out"));
+    const again = testDeps(cwd);
+    expect(await run(again, "generate", "msgs/a/v1/a.proto", "msgs/b.proto", "-I", "msgs", "-o", "out")).toBe(1);
+    expect(again.err.join("")).toBe("gen-svc: no services in msgs/a/v1/a.proto, msgs/b.proto\n");
+    expect(readTree(join(cwd, "out"))).toEqual(before);
   });
 
   it("reports an unexpected error as an internal error, without a stack", async () => {
@@ -217,6 +238,143 @@ describe("gen-svc generate", () => {
     expect(await run(testDeps(cwd, { fs: failing }), "generate", "proto", "-o", "out")).toBe(1);
     expect(readTree(join(cwd, "out"))).toEqual(before);
     expect(readdirSync(join(cwd, "out"))).not.toContain(expect.stringContaining("gen-svc-tmp"));
+  });
+});
+
+/** A proto package `name` with one service, as a file under proto/. */
+function servicePackage(name: string, service: string): Record<string, string> {
+  const path = `proto/${name.replaceAll(".", "/")}/${service.toLowerCase()}.proto`;
+  return { [path]: `syntax = "proto3";\npackage ${name};\nmessage M {}\nservice ${service} { rpc Do(M) returns (M); }\n` };
+}
+
+describe("a change of output layout", () => {
+  it("refuses to move a package at the root into subfolders while its user code is there (real generator)", async () => {
+    const cwd = tempDir();
+    writeTree(cwd, servicePackage("greeter.v1", "Greeter"));
+    const deps = testDeps(cwd, { generate: lazyGenerate });
+    expect(await run(deps, "generate", "proto", "-o", "out"), deps.err.join("")).toBe(0);
+    expect(existsSync(join(cwd, "out/src/gen/server.ts"))).toBe(true);
+    writeFileSync(join(cwd, "out/src/handlers/greeter.ts"), "// my implementation\n");
+    const before = readTree(join(cwd, "out"));
+    writeTree(cwd, servicePackage("echo.v1", "Echo"));
+    const again = testDeps(cwd, { generate: lazyGenerate });
+    expect(await run(again, "generate", "proto", "-o", "out")).toBe(1);
+    expect(again.err.join("")).toBe(
+      "gen-svc: out: refusing to regenerate: the input now has several proto packages, so each is generated into its own " +
+        "folder (out/echo-v1, out/greeter-v1), and the package in out would lose its generated code while your src/handlers, " +
+        "src/main.ts, test stay behind. Nothing was written; generate into a new directory and move your code over " +
+        "(or remove src/handlers, src/main.ts, test from out if you no longer need them)\n",
+    );
+    expect(again.out).toEqual([]);
+    expect(readTree(join(cwd, "out"))).toEqual(before);
+  });
+
+  it("refuses to move packages from subfolders to the root, naming each one that holds user code", async () => {
+    const cwd = tempDir();
+    writeTree(cwd, { ...servicePackage("a.v1", "Alpha"), ...servicePackage("b.v1", "Beta") });
+    expect(await run(testDeps(cwd, { generate: layoutGenerate }), "generate", "proto", "-o", "out")).toBe(0);
+    expect(existsSync(join(cwd, "out/a-v1/src/gen/server.ts"))).toBe(true);
+    rmSync(join(cwd, "out/b-v1/src/main.ts"));
+    rmSync(join(cwd, "out/b-v1/src/handlers/Beta.ts"));
+    rmSync(join(cwd, "proto/b"), { recursive: true });
+    const before = readTree(join(cwd, "out"));
+    const deps = testDeps(cwd, { generate: layoutGenerate });
+    expect(await run(deps, "generate", "proto", "-o", "out")).toBe(1);
+    // b-v1 holds no user code any more (its src/handlers is empty): only a-v1 is in the way.
+    expect(deps.err.join("")).toBe(
+      "gen-svc: out/a-v1: refusing to regenerate: the input now has one proto package, which is generated at the root of out, " +
+        "and the package in out/a-v1 would lose its generated code while your src/handlers, src/main.ts stay behind. Nothing " +
+        "was written; generate into a new directory and move your code over (or remove src/handlers, src/main.ts from out/a-v1 " +
+        "if you no longer need them)\n",
+    );
+    expect(readTree(join(cwd, "out"))).toEqual(before);
+  });
+
+  it("refuses to drop one package of several while its user code is there, and proceeds once it is gone", async () => {
+    const cwd = tempDir();
+    writeTree(cwd, { ...servicePackage("a.v1", "Alpha"), ...servicePackage("b.v1", "Beta"), ...servicePackage("c.v1", "Gamma") });
+    expect(await run(testDeps(cwd, { generate: layoutGenerate }), "generate", "proto", "-o", "out")).toBe(0);
+    rmSync(join(cwd, "proto/b"), { recursive: true });
+    const deps = testDeps(cwd, { generate: layoutGenerate });
+    expect(await run(deps, "generate", "proto", "-o", "out")).toBe(1);
+    expect(deps.err.join("")).toMatch(
+      /^gen-svc: out\/b-v1: refusing to regenerate: no proto package of the input is generated into out\/b-v1 any more \(generated now: out\/a-v1, out\/c-v1\), and /,
+    );
+    expect(existsSync(join(cwd, "out/b-v1/src/gen/server.ts"))).toBe(true);
+    // The user moved their code away: the stale generated files go.
+    rmSync(join(cwd, "out/b-v1/src"), { recursive: true, force: true });
+    writeTree(cwd, { "out/b-v1/src/gen/server.ts": "// Code generated by gen-svc. DO NOT EDIT.\n" });
+    const again = testDeps(cwd, { generate: layoutGenerate });
+    expect(await run(again, "generate", "proto", "-o", "out")).toBe(0);
+    expect(existsSync(join(cwd, "out/b-v1"))).toBe(false);
+    expect(again.out.join("")).toContain("1 stale removed");
+  });
+});
+
+describe("writing races and leftovers", () => {
+  it("keeps a user-owned file that appears after planning: created exclusively, never overwritten", async () => {
+    const cwd = project();
+    const real = nodeFileSystem();
+    const racing: FileSystem = {
+      ...real,
+      writeFile: async (path, data) => {
+        // The manifest is staged last: the user's editor saves main.ts just before the files move into place.
+        if (basename(path).startsWith(".gen-svc.json.")) await real.writeFile(join(cwd, "out/src/main.ts"), "// typed meanwhile\n");
+        return real.writeFile(path, data);
+      },
+    };
+    const deps = testDeps(cwd, { fs: racing });
+    expect(await run(deps, "generate", "proto", "-o", "out")).toBe(0);
+    expect(readFileSync(join(cwd, "out/src/main.ts"), "utf8")).toBe("// typed meanwhile\n");
+    expect(readFileSync(join(cwd, "out/src/handlers/Greeter.ts"), "utf8")).toBe("// handler for Greeter\n");
+    expect(deps.out.join("")).toBe("gen-svc: wrote 3 files in out (1 user-owned kept)\n");
+    expect(Object.keys(readTree(join(cwd, "out"))).filter((path) => path.includes("gen-svc-tmp"))).toEqual([]);
+  });
+
+  it("falls back to an exclusive copy where the file system has no hard links", async () => {
+    const cwd = project();
+    const real = nodeFileSystem();
+    const noLinks: FileSystem = {
+      ...real,
+      link: async (existing, path) => Promise.reject(Object.assign(new Error(`EPERM: operation not permitted, link '${existing}' -> '${path}'`), { code: "EPERM" })),
+      writeFile: async (path, data) => {
+        if (basename(path).startsWith(".gen-svc.json.")) await real.writeFile(join(cwd, "out/src/main.ts"), "// typed meanwhile\n");
+        return real.writeFile(path, data);
+      },
+    };
+    const deps = testDeps(cwd, { fs: noLinks });
+    expect(await run(deps, "generate", "proto", "-o", "out"), deps.err.join("")).toBe(0);
+    expect(readFileSync(join(cwd, "out/src/main.ts"), "utf8")).toBe("// typed meanwhile\n");
+    expect(readFileSync(join(cwd, "out/src/handlers/Greeter.ts"), "utf8")).toBe("// handler for Greeter\n");
+    expect(Object.keys(readTree(join(cwd, "out"))).filter((path) => path.includes("gen-svc-tmp"))).toEqual([]);
+  });
+
+  it("accepts and cleans up files staged by a run that crashed before its first manifest", async () => {
+    const cwd = project();
+    const leftovers = {
+      "out/.package.json.0123456789ab.gen-svc-tmp": "partial",
+      "out/src/gen/greeter/v1/.greeter.ts.abcdefabcdef.gen-svc-tmp": "partial",
+      "out/src/gen/old/.gone.ts.a1b2c3d4e5f6.gen-svc-tmp": "partial", // a directory this run does not write
+    };
+    writeTree(cwd, leftovers);
+    const deps = testDeps(cwd);
+    expect(await run(deps, "generate", "proto", "-o", "out"), deps.err.join("")).toBe(0);
+    const tree = readTree(join(cwd, "out"));
+    expect(Object.keys(tree).filter((path) => path.includes("gen-svc-tmp"))).toEqual([]);
+    expect(Object.keys(tree)).toContain("gen-svc.json");
+    // Anything else still makes the directory someone else's, even a name that merely looks similar.
+    writeTree(cwd, { "other/src/.x.ts.0123456789ab.gen-svc-tmp": "partial", "other/src/notes.gen-svc-tmp": "mine" });
+    const refused = testDeps(cwd);
+    expect(await run(refused, "generate", "proto", "-o", "other")).toBe(1);
+    expect(refused.err.join("")).toMatch(/^gen-svc: other: directory is not empty and has no gen-svc\.json/);
+  });
+
+  it("removes files staged by a crashed regeneration beside the files it writes", async () => {
+    const cwd = project();
+    await run(testDeps(cwd), "generate", "proto", "-o", "out");
+    writeTree(cwd, { "out/.gen-svc.json.0123456789ab.gen-svc-tmp": "{", "out/src/handlers/.Greeter.ts.abcdefabcdef.gen-svc-tmp": "x" });
+    expect(await run(testDeps(cwd), "generate", "proto", "-o", "out")).toBe(0);
+    expect(Object.keys(readTree(join(cwd, "out"))).filter((path) => path.includes("gen-svc-tmp"))).toEqual([]);
   });
 });
 

@@ -5,14 +5,17 @@
  * CI must install protoc (`apt-get install protobuf-compiler`); set GEN_SVC_SKIP_PROTOC=1 to
  * skip these tests deliberately where protoc cannot be installed.
  */
+import { equals, fromBinary } from "@bufbuild/protobuf";
+import { CodeGeneratorRequestSchema, FileDescriptorProtoSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { locateBuf } from "../../src/cli/buf.js";
-import { bundledProtoDir, defaultRuntimeSpec, ownVersion } from "../../src/cli/package-info.js";
-import { lazyGenerate } from "../../src/cli/generator.js";
+import { compile } from "../../src/cli/compile.js";
+import { bundledProtoDir, defaultRuntimeSpec, ownVersion } from "../../src/frontend/package-info.js";
+import { lazyGenerate } from "../../src/frontend/generator.js";
 import { runCli } from "../../src/cli/main.js";
 import { readTree, tempDir, testDeps, writeTree } from "./helpers.js";
 
@@ -46,6 +49,58 @@ service Greeter {
   rpc SayHello(HelloRequest) returns (HelloReply) { option (google.api.http) = { get: "/v1/hello/{name}" }; }
 }
 `;
+
+/**
+ * Custom options with both retentions, on messages and a method. protoc and buf generate strip the
+ * source-retention ones from the files to generate in `proto_file` (protoc-gen-es embeds those
+ * descriptors in its output), keep them in imported files, and send the files to generate
+ * unstripped in `source_file_descriptors`.
+ */
+const retentionProtos = {
+  "proto/notes/v1/options.proto": `syntax = "proto3";
+package notes.v1;
+import "google/protobuf/descriptor.proto";
+extend google.protobuf.MessageOptions {
+  string draft_note = 50001 [retention = RETENTION_SOURCE];
+  string label = 50002;
+}
+extend google.protobuf.MethodOptions { string reviewer = 50003 [retention = RETENTION_SOURCE]; }
+`,
+  "proto/notes/v1/tag.proto": `syntax = "proto3";
+package notes.v1;
+import "notes/v1/options.proto";
+message Tag {
+  option (draft_note) = "imported: kept";
+  string name = 1;
+}
+`,
+  "proto/notes/v1/notes.proto": `syntax = "proto3";
+package notes.v1;
+import "notes/v1/options.proto";
+import "notes/v1/tag.proto";
+message Note {
+  option (draft_note) = "internal only";
+  option (label) = "kept";
+  string text = 1;
+  Tag tag = 2;
+}
+service Notes {
+  rpc Add(Note) returns (Note) { option (reviewer) = "someone"; }
+}
+`,
+};
+
+/** A stand-in plugin that saves the CodeGeneratorRequest it receives and emits nothing. */
+const dumpPlugin = `import { writeFileSync } from "node:fs";
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+writeFileSync("request.binpb", Buffer.concat(chunks));
+`;
+
+/** Whether two descriptor lists hold the same descriptors (field by field), in the same order. */
+function sameFiles(a: readonly FileDescriptorProto[], b: readonly FileDescriptorProto[]): boolean {
+  return a.length === b.length && a.every((file, index) => equals(FileDescriptorProtoSchema, file, b[index]!));
+}
 
 describe.skipIf(skip)("protoc-gen-svc under real compilers", () => {
   it("needs protoc: CI must install protobuf-compiler (or set GEN_SVC_SKIP_PROTOC=1)", () => {
@@ -122,6 +177,50 @@ describe.skipIf(skip)("protoc-gen-svc under real compilers", () => {
     const buf = locateBuf(process.execPath);
     const generated = run(buf.file, [...buf.prefixArgs, "generate"], cwd);
     expect(generated.stderr).toBe("");
+    expect(readTree(join(cwd, "out-buf"))).toEqual(cli);
+  });
+
+  it.runIf(built)("gives the request and files of buf generate for source-retention options", async () => {
+    const cwd = tempDir();
+    writeTree(cwd, {
+      ...retentionProtos,
+      "dump.mjs": dumpPlugin,
+      "buf.yaml": "version: v2\nmodules:\n  - path: proto\n",
+      "buf.gen.yaml": [
+        "version: v2",
+        "plugins:",
+        "  - local: protoc-gen-svc",
+        "    out: out-buf",
+        "    strategy: all",
+        `  - local: [${JSON.stringify(process.execPath)}, dump.mjs]`,
+        "    out: out-dump",
+        "    strategy: all",
+        "",
+      ].join("\n"),
+    });
+    const buf = locateBuf(process.execPath);
+    const generated = run(buf.file, [...buf.prefixArgs, "generate", "--path", "proto/notes/v1/notes.proto"], cwd);
+    expect(generated.stderr).toBe("");
+    expect(generated.status).toBe(0);
+    // The request: buf generate's, field by field (buf sets no parameter or compiler version either).
+    const theirs = fromBinary(CodeGeneratorRequestSchema, readFileSync(join(cwd, "request.binpb")));
+    const args = ["proto/notes/v1/notes.proto", "-I", "proto"];
+    const { request: ours } = await compile(testDeps(cwd), { cwd, args: [args[0]!], includes: [args[2]!] });
+    expect(ours.fileToGenerate).toEqual(["notes/v1/notes.proto"]);
+    expect(theirs.fileToGenerate).toEqual(ours.fileToGenerate);
+    expect(sameFiles(ours.protoFile, theirs.protoFile)).toBe(true);
+    expect(sameFiles(ours.sourceFileDescriptors, theirs.sourceFileDescriptors)).toBe(true);
+    const optionNumbers = (files: readonly FileDescriptorProto[], name: string) =>
+      files.find((file) => file.name === name)?.messageType[0]?.options?.$unknown?.map((field) => field.no);
+    expect(optionNumbers(ours.protoFile, "notes/v1/notes.proto")).toEqual([50002]);
+    expect(optionNumbers(ours.sourceFileDescriptors, "notes/v1/notes.proto")).toEqual([50001, 50002]);
+    expect(optionNumbers(ours.protoFile, "notes/v1/tag.proto")).toEqual([50001]);
+    // The files: byte-identical.
+    const deps = testDeps(cwd, { generate: lazyGenerate, defaultRuntime: defaultRuntimeSpec(ownVersion()) });
+    expect(await runCli(["generate", ...args, "-o", "out-cli"], deps), deps.err.join("")).toBe(0);
+    const cli = readTree(join(cwd, "out-cli"));
+    delete cli["gen-svc.json"];
+    expect(Object.keys(cli)).toContain("src/gen/pb/notes/v1/tag_pb.ts");
     expect(readTree(join(cwd, "out-buf"))).toEqual(cli);
   });
 });

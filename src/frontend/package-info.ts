@@ -1,7 +1,7 @@
 /**
  * Facts about the installed gen-svc package, found relative to this module. The module sits two
- * levels below the package root both as source (src/cli) and as built code (dist/cli), so the same
- * relative URLs work under vitest and from the published package.
+ * levels below the package root both as source (src/frontend) and as built code (dist/frontend),
+ * so the same relative URLs work under vitest and from the published package.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
