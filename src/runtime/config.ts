@@ -14,6 +14,13 @@ export interface ServerConfig {
   readonly gracePeriodMs: number;
 }
 
+/**
+ * The longest duration a setting may have: 2^31-1 ms (about 24.8 days), the most a Node timer
+ * holds. Node runs a longer setTimeout after 1 ms instead, which would, for example, make a long
+ * grace period cancel every call at once.
+ */
+export const MAX_DURATION_MS = 2_147_483_647;
+
 /** A setting that is wrong; the message names the flag or variable it came from. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -133,7 +140,9 @@ function parsePort(raw: string, source: string): number {
 
 function parseDuration(raw: string, source: string): number {
   const ms = parseInteger(raw);
-  if (ms === undefined) throw new ConfigError(`${source}: "${raw}" is not a duration in milliseconds (an integer of 0 or more)`);
+  if (ms === undefined || ms > MAX_DURATION_MS) {
+    throw new ConfigError(`${source}: "${raw}" is not a duration in milliseconds (an integer from 0 to ${MAX_DURATION_MS})`);
+  }
   return ms;
 }
 

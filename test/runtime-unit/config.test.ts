@@ -28,6 +28,9 @@ describe("loadServerConfig", () => {
     [[], { GRPC_PORT: "1e3" }, /GRPC_PORT/],
     [[], { GRACE_PERIOD_MS: "-1" }, /GRACE_PERIOD_MS: "-1" is not a duration/],
     [["--grace-period-ms", "1.5"], {}, /--grace-period-ms/],
+    // Node runs longer timers after 1 ms: shutdown would cancel every call at once.
+    [[], { GRACE_PERIOD_MS: "2147483648" }, /GRACE_PERIOD_MS: "2147483648" is not a duration .* 0 to 2147483647/],
+    [["--grace-period-ms", "99999999999"], {}, /--grace-period-ms: .* 0 to 2147483647/],
     [["--host", " "], {}, /--host/],
     [["--grpc-port"], {}, /--grpc-port/],
     [["--verbose"], {}, /--verbose/],
@@ -35,6 +38,10 @@ describe("loadServerConfig", () => {
   ])("rejects %j with env %j", (argv, env, message) => {
     expect(() => loadServerConfig(argv, env)).toThrow(ConfigError);
     expect(() => loadServerConfig(argv, env)).toThrow(message);
+  });
+
+  it("accepts the longest duration a timer holds", () => {
+    expect(loadServerConfig([], { GRACE_PERIOD_MS: "2147483647" }).gracePeriodMs).toBe(2_147_483_647);
   });
 
   it("describes every setting for documentation", () => {

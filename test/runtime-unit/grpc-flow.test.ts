@@ -110,6 +110,21 @@ describe("shutdown", () => {
     expect((late as ServiceError).code).toBe(Code.UNAVAILABLE);
   });
 
+  it.each([2 ** 31, Infinity])("a grace period of %d, more than a timer holds, waits instead of cancelling at once", async (gracePeriodMs) => {
+    let started = 0;
+    const { handle, client } = await harness.start({
+      echo: makeEndpoint(echo.methods.echo, async (ctx) => {
+        started++;
+        await sleep(150, ctx.signal);
+        return { text: "finished" };
+      }),
+    });
+    const inFlight = client.unary(echo.methods.echo, {});
+    await waitFor(() => started === 1);
+    await handle.shutdown(gracePeriodMs);
+    await expect(inFlight).resolves.toMatchObject({ text: "finished" });
+  });
+
   it("cancels calls still running when the grace period ends", async () => {
     let signal: AbortSignal | undefined;
     const { handle, client } = await harness.start({

@@ -1,5 +1,6 @@
 /** Starting and stopping a grpc-js server. */
 import * as grpc from "@grpc/grpc-js";
+import { MAX_DURATION_MS } from "../config.js";
 import { messageSizeOptions } from "./limits.js";
 
 /** Options of {@link serveGrpc}. */
@@ -23,7 +24,8 @@ export interface GrpcServerHandle {
   readonly server: grpc.Server;
   /**
    * Stops accepting calls, lets calls in flight finish for up to `gracePeriodMs`, then cancels
-   * whatever is still running.
+   * whatever is still running. `Infinity`, or anything above 2^31-1 ms (the most a Node timer
+   * holds), waits for the calls however long they take; a negative or NaN period is 0.
    */
   shutdown(gracePeriodMs: number): Promise<void>;
 }
@@ -52,11 +54,16 @@ function bind(server: grpc.Server, address: string, credentials: grpc.ServerCred
 
 function shutdownGracefully(server: grpc.Server, gracePeriodMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      // forceShutdown cancels the remaining calls; tryShutdown's callback then fires too.
-      server.forceShutdown();
-      resolve();
-    }, gracePeriodMs);
+    // Node would run an over-long timer after 1 ms and cancel every call at once; grpc-js treats
+    // deadlines that far out as none, and so does this.
+    const timer =
+      gracePeriodMs > MAX_DURATION_MS
+        ? undefined
+        : setTimeout(() => {
+            // forceShutdown cancels the remaining calls; tryShutdown's callback then fires too.
+            server.forceShutdown();
+            resolve();
+          }, Math.max(0, gracePeriodMs || 0));
     server.tryShutdown(() => {
       clearTimeout(timer);
       resolve();
