@@ -11,7 +11,10 @@ import { Metadata, type MetadataInit } from "./metadata.js";
 export interface ServiceErrorOptions {
   /** Typed details (`google.rpc.ErrorInfo`, `BadRequest`, ...), sent as `google.rpc.Status.details`. */
   details?: Any[];
-  /** Trailers: the ones a client received, or extra ones a server sends with the status. */
+  /**
+   * Trailers: extra ones a server sends with the status, or (on a {@link RemoteServiceError})
+   * the ones a client received.
+   */
   metadata?: MetadataInit;
   /** What caused the error; kept on this side of the wire, never sent. */
   cause?: unknown;
@@ -20,14 +23,24 @@ export interface ServiceErrorOptions {
 /** The message every error that is not a ServiceError turns into, so internals never leak. */
 export const INTERNAL_ERROR_MESSAGE = "internal error";
 
-/** A failed call: a status code, a message for the caller, typed details and trailers. */
+/**
+ * A failed call: a status code, a message for the caller, typed details and trailers.
+ *
+ * Thrown by a handler, it becomes the call's status: code, message, details, and `metadata` sent
+ * as trailers next to `ctx.responseTrailer`. Errors of outgoing calls are the subclass
+ * {@link RemoteServiceError}; a handler may rethrow one as is, and the caller then gets its code,
+ * message and details but never its `metadata`: those are the downstream peer's trailers, meant
+ * for this side only. A handler that wants to pass them on copies them into `ctx.responseTrailer`
+ * on purpose.
+ */
 export class ServiceError extends Error {
-  override readonly name = "ServiceError";
+  // Widened to string so that subclasses can name themselves in logs.
+  override readonly name: string = "ServiceError";
   /** The status code. */
   readonly code: Code;
   /** Typed details as `google.protobuf.Any`; see {@link ServiceError.findDetail}. */
   readonly details: Any[];
-  /** Trailers seen by a client, or extra trailers a server sends. */
+  /** Extra trailers a server sends; on a {@link RemoteServiceError}, the trailers received. */
   readonly metadata: Metadata;
 
   /** `message` may hold any Unicode; transports encode it as their protocol requires. */
@@ -70,6 +83,24 @@ export class ServiceError extends Error {
   override toString(): string {
     return `${this.name}: ${codeName(this.code)}: ${this.message}`;
   }
+}
+
+/**
+ * The error of an outgoing call: a status received from the peer (its `metadata` holds the
+ * trailers received), or one the client made itself for the call, such as CANCELLED after an
+ * abort or UNAVAILABLE after the connection was closed. A server that sends one (a handler
+ * rethrew it) sends its code, message and details but not its metadata; see {@link ServiceError}.
+ */
+export class RemoteServiceError extends ServiceError {
+  override readonly name: string = "RemoteServiceError";
+}
+
+/**
+ * The trailers a server sends along with an error besides `ctx.responseTrailer`: the error's own
+ * metadata, or none for a {@link RemoteServiceError}, whose metadata came from another peer.
+ */
+export function trailersToSend(error: ServiceError): Metadata {
+  return error instanceof RemoteServiceError ? new Metadata() : error.metadata;
 }
 
 /**

@@ -13,7 +13,7 @@ export type {
   ServerStreamingEndpoint,
   UnaryEndpoint,
 } from "./endpoint.js";
-export { INTERNAL_ERROR_MESSAGE, packDetail, ServiceError, toCode } from "./errors.js";
+export { INTERNAL_ERROR_MESSAGE, packDetail, RemoteServiceError, ServiceError, toCode } from "./errors.js";
 export type { ServiceErrorOptions } from "./errors.js";
 export { Metadata } from "./metadata.js";
 export type { MetadataInit, MetadataValue } from "./metadata.js";

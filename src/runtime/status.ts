@@ -5,7 +5,7 @@
  */
 import { create, createRegistry, fromBinary, toBinary, type Registry } from "@bufbuild/protobuf";
 import { file_google_protobuf_duration } from "@bufbuild/protobuf/wkt";
-import { ServiceError, toCode } from "./errors.js";
+import { RemoteServiceError, type ServiceError, toCode } from "./errors.js";
 import type { Metadata } from "./metadata.js";
 import { file_google_rpc_error_details } from "./gen/google/rpc/error_details_pb.js";
 import { StatusSchema, file_google_rpc_status, type Status } from "./gen/google/rpc/status_pb.js";
@@ -44,10 +44,11 @@ export function decodeStatus(bytes: Uint8Array): Status | undefined {
 }
 
 /**
- * The error a client sees for a received status. The code and message come from the status
- * line itself (they are authoritative); the details come from the binary Status if present.
+ * The error a client sees for a received status, with the trailers as its metadata. The code and
+ * message come from the status line itself (they are authoritative); the details come from the
+ * binary Status if present.
  */
-export function errorFromStatus(code: number, message: string, trailers: Metadata, detailsBin?: Uint8Array): ServiceError {
+export function errorFromStatus(code: number, message: string, trailers: Metadata, detailsBin?: Uint8Array): RemoteServiceError {
   const status = detailsBin === undefined ? undefined : decodeStatus(detailsBin);
-  return new ServiceError(toCode(code), message, { details: status?.details ?? [], metadata: trailers });
+  return new RemoteServiceError(toCode(code), message, { details: status?.details ?? [], metadata: trailers });
 }

@@ -3,7 +3,7 @@ import type * as grpc from "@grpc/grpc-js";
 import type { EventEmitter } from "node:events";
 import { Code } from "../code.js";
 import type { CallContext } from "../context.js";
-import { ServiceError } from "../errors.js";
+import { ServiceError, trailersToSend } from "../errors.js";
 import { Metadata } from "../metadata.js";
 import type { MethodSpec } from "../spec.js";
 import { encodeStatus, statusFromError, STATUS_DETAILS_KEY } from "../status.js";
@@ -65,9 +65,12 @@ export function createCallState(call: AnyServerCall, method: MethodSpec): Server
   };
 }
 
-/** The error grpc-js sends for a failed call: code, message, trailers and the binary Status. */
+/**
+ * The error grpc-js sends for a failed call: code, message, trailers and the binary Status. The
+ * trailers are `trailer` plus the error's own, except a downstream peer's (see trailersToSend).
+ */
 export function grpcErrorOf(error: ServiceError, trailer: Metadata): grpc.ServerErrorResponse {
-  const metadata = toGrpcMetadata(new Metadata([...trailer, ...error.metadata]));
+  const metadata = toGrpcMetadata(new Metadata([...trailer, ...trailersToSend(error)]));
   if (error.details.length > 0) {
     metadata.set(STATUS_DETAILS_KEY, toBuffer(encodeStatus(statusFromError(error))));
   }

@@ -1,12 +1,12 @@
 /**
  * The life of one outgoing gRPC call: options to grpc-js, header/trailer hooks, cancellation,
- * request pumping with back-pressure, response reading, and errors as {@link ServiceError}.
+ * request pumping with back-pressure, response reading, and errors as {@link RemoteServiceError}.
  */
 import * as grpc from "@grpc/grpc-js";
 import type { EventEmitter } from "node:events";
 import type { Readable, Writable } from "node:stream";
 import { Code } from "../code.js";
-import { ServiceError } from "../errors.js";
+import { RemoteServiceError, ServiceError } from "../errors.js";
 import { Metadata, type MetadataInit } from "../metadata.js";
 import { errorFromStatus, STATUS_DETAILS_KEY } from "../status.js";
 import { fromGrpcMetadata, getBinary, toGrpcMetadata } from "./metadata.js";
@@ -137,7 +137,7 @@ function statusError(error: unknown): ServiceError {
 function failureError(reason: unknown): ServiceError {
   if (reason instanceof ServiceError) return reason;
   const message = reason instanceof Error ? `call cancelled: ${reason.message}` : "call cancelled";
-  return new ServiceError(Code.CANCELLED, message, { cause: reason });
+  return new RemoteServiceError(Code.CANCELLED, message, { cause: reason });
 }
 
 /**
@@ -147,7 +147,7 @@ function failureError(reason: unknown): ServiceError {
 export function localError(error: unknown): ServiceError {
   if (error instanceof ServiceError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new ServiceError(Code.INTERNAL, message, { cause: error });
+  return new RemoteServiceError(Code.INTERNAL, message, { cause: error });
 }
 
 function isGrpcStatusError(error: unknown): error is grpc.ServiceError {

@@ -1,12 +1,13 @@
 /**
  * A typed gRPC client over one grpc-js channel. Methods are described by {@link MethodSpec}, so
- * the same connection calls any service; errors always surface as {@link ServiceError}.
+ * the same connection calls any service; errors always surface as {@link RemoteServiceError}
+ * (or as the ServiceError a caller aborted with).
  */
 import * as grpc from "@grpc/grpc-js";
 import type { MessageInit } from "../codec.js";
 import type { MethodSpec } from "../spec.js";
 import { Code } from "../code.js";
-import { ServiceError } from "../errors.js";
+import { RemoteServiceError } from "../errors.js";
 import {
   abortedBeforeStart,
   grpcCallArgs,
@@ -106,7 +107,7 @@ export class GrpcConnection {
   #start<C>(method: MethodSpec, options: CallOptions, open: (args: StartArgs) => C): C {
     const aborted = abortedBeforeStart(options);
     if (aborted) throw aborted;
-    if (this.#closed) throw new ServiceError(Code.UNAVAILABLE, "connection closed");
+    if (this.#closed) throw new RemoteServiceError(Code.UNAVAILABLE, "connection closed");
     const def = this.#definition(method);
     try {
       const { metadata, callOptions } = grpcCallArgs(options);
