@@ -2,6 +2,7 @@
  * Test harness: starts the fixture EchoService on 127.0.0.1:0 with given endpoints, connects a
  * client, and closes everything it started in `closeAll` (call it from afterEach).
  */
+import type { ServerOptions } from "@grpc/grpc-js";
 import {
   addGrpcService,
   defineService,
@@ -17,6 +18,11 @@ import { EchoService } from "./fixtures/gen/echo_pb.js";
 /** The spec every test serves. */
 export const echo = defineService(EchoService);
 
+/** Service options plus grpc-js server options (e.g. interceptors). */
+export interface StartOptions extends GrpcServiceOptions {
+  readonly serverOptions?: ServerOptions;
+}
+
 /** A started server and a client connected to it. */
 export interface Started {
   readonly handle: GrpcServerHandle;
@@ -30,11 +36,12 @@ export class Harness {
   readonly #closers: (() => Promise<void> | void)[] = [];
 
   /** Serves `endpoints` (keyed by local name) and connects a client. */
-  async start(endpoints: Record<string, Endpoint>, options: GrpcServiceOptions = {}): Promise<Started> {
+  async start(endpoints: Record<string, Endpoint>, options: StartOptions = {}): Promise<Started> {
     const reported: ServiceError[] = [];
     const handle = await serveGrpc({
       host: "127.0.0.1",
       port: 0,
+      serverOptions: options.serverOptions,
       register: (server) =>
         addGrpcService(server, echo, endpoints, {
           onError: (error, ctx) => {
@@ -86,4 +93,4 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promi
   }
 }
 
-export { collect, rejectionOf } from "../support/streams.js";
+export { collect, rejectionOf, streamOf } from "../support/streams.js";

@@ -33,16 +33,15 @@ export interface ServerCallState {
  */
 const DEADLINE_SLACK_MS = 20;
 
-/** Creates the context of a call: metadata, deadline, peer and a signal that aborts on cancel. */
+/**
+ * Creates the context of a call: metadata, deadline, peer and a signal that aborts on cancel.
+ * Throws when the call's metadata does not convert (or grpc-js fails); nothing is left attached
+ * to the call then.
+ */
 export function createCallState(call: AnyServerCall, method: MethodSpec): ServerCallState {
   const controller = new AbortController();
   const deadline = deadlineOf(call.getDeadline());
-  // grpc-js emits "cancelled" both when the client cancels and when it ended the call at the
-  // deadline; it also emits it after a normal finish, which dispose() keeps us from seeing.
-  const onCancelled = () => controller.abort(cancelReason(deadline));
-  // Every kind of call is an EventEmitter; the union of their overloads is not callable.
-  const events: EventEmitter = call;
-  events.once("cancelled", onCancelled);
+  // Everything that can throw runs before the listener below is attached, so it cannot leak.
   const ctx: CallContext = {
     method,
     requestMetadata: fromGrpcMetadata(call.metadata),
@@ -53,6 +52,12 @@ export function createCallState(call: AnyServerCall, method: MethodSpec): Server
     peer: call.getPeer(),
     transport: "grpc",
   };
+  // grpc-js emits "cancelled" both when the client cancels and when it ended the call at the
+  // deadline; it also emits it after a normal finish, which dispose() keeps us from seeing.
+  const onCancelled = () => controller.abort(cancelReason(deadline));
+  // Every kind of call is an EventEmitter; the union of their overloads is not callable.
+  const events: EventEmitter = call;
+  events.once("cancelled", onCancelled);
   let headerSent = false;
   return {
     ctx,
@@ -63,6 +68,25 @@ export function createCallState(call: AnyServerCall, method: MethodSpec): Server
     },
     dispose: () => events.off("cancelled", onCancelled),
   };
+}
+
+/**
+ * Stands in for the state of a call whose context could not be built, so that the failure is
+ * reported and answered like any other: the method is known, the rest is empty ("unknown" peer).
+ * Sends no header and holds no listener.
+ */
+export function setupFailureState(method: MethodSpec): ServerCallState {
+  const ctx: CallContext = {
+    method,
+    requestMetadata: new Metadata(),
+    responseHeader: new Metadata(),
+    responseTrailer: new Metadata(),
+    deadline: undefined,
+    signal: new AbortController().signal,
+    peer: "unknown",
+    transport: "grpc",
+  };
+  return { ctx, sendHeader: () => {}, dispose: () => {} };
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Endpoint } from "../endpoint.js";
 import { ServiceError } from "../errors.js";
 import { Metadata } from "../metadata.js";
 import type { MethodSpec, ServiceSpec } from "../spec.js";
-import { createCallState, grpcErrorOf, type AnyServerCall, type ServerCallState } from "./call-context.js";
+import { createCallState, grpcErrorOf, setupFailureState, type AnyServerCall, type ServerCallState } from "./call-context.js";
 import { toGrpcMetadata } from "./metadata.js";
 import { drained, grpcMethodDefinition, readMessages } from "./streams.js";
 
@@ -20,6 +20,8 @@ export interface GrpcServiceOptions {
    * Sees every error a call ends with, before it is sent; an INTERNAL error's `cause` holds what
    * was really thrown. Not called for calls the client already cancelled or that expired.
    * The default writes INTERNAL errors with their cause to `console.error`, so bugs are not lost.
+   * When the call's context could not be built (e.g. its metadata does not convert), the call
+   * answers INTERNAL and `ctx` holds the method with empty metadata and peer "unknown".
    */
   onError?: (error: ServiceError, ctx: CallContext) => void;
 }
@@ -73,16 +75,18 @@ async function respond(
   callback: grpc.sendUnaryData<unknown>,
   run: Run,
 ): Promise<void> {
-  const state = createCallState(call, method);
+  // Created inside the try: a call whose setup fails must still be answered, not left to hang.
+  let state: ServerCallState | undefined;
   try {
+    state = createCallState(call, method);
     const response = await run(state.ctx);
     state.sendHeader();
     callback(null, response, toGrpcMetadata(state.ctx.responseTrailer));
   } catch (thrown) {
-    const error = settleError(thrown, state, report);
+    const error = settleError(thrown, state ?? setupFailureState(method), report);
     if (error) callback(error);
   } finally {
-    state.dispose();
+    state?.dispose();
   }
 }
 
@@ -93,20 +97,22 @@ async function stream(
   report: ErrorReporter,
   run: Run,
 ): Promise<void> {
-  const state = createCallState(call, method);
+  // Created inside the try, as in respond().
+  let state: ServerCallState | undefined;
   try {
+    state = createCallState(call, method);
     const responses = (await run(state.ctx)) as AsyncIterable<unknown>;
     const completed = await writeAll(call, responses, state);
     if (!completed) return;
     state.sendHeader();
     call.end(toGrpcMetadata(state.ctx.responseTrailer));
   } catch (thrown) {
-    const error = settleError(thrown, state, report);
+    const error = settleError(thrown, state ?? setupFailureState(method), report);
     // grpc-js's own "error" listener on the call turns this into the status and ends the call;
     // destroy() would end it without a status.
     if (error) call.emit("error", error);
   } finally {
-    state.dispose();
+    state?.dispose();
   }
 }
 
