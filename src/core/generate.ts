@@ -112,5 +112,5 @@ function importClosure(registry: FileRegistry, roots: readonly string[]): string
     for (const dep of registry.getFile(name)?.dependencies ?? []) visit(dep.proto.name);
   };
   roots.forEach(visit);
-  return [...seen].sort();
+  return [...seen].sort(compareStrings);
 }
