@@ -5,7 +5,7 @@
  */
 import * as fsp from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { compareStrings } from "./paths.js";
+import { compareStrings } from "../model/order.js";
 
 /** What a path is on disk; `undefined` when nothing is there. */
 export type PathKind = "file" | "directory" | "other" | undefined;

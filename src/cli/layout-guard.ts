@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { UserError } from "../frontend/errors.js";
 import type { FileSystem } from "./fs.js";
-import { compareStrings } from "./paths.js";
+import { compareStrings } from "../model/order.js";
 
 /** The file that marks a package root: every generated package has exactly one. */
 const serverFile = "src/gen/server.ts";

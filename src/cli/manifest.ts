@@ -7,7 +7,8 @@
  */
 import { isRepeatable } from "./flags.js";
 import { UserError } from "../frontend/errors.js";
-import { compareStrings, isSafeRelativePath } from "./paths.js";
+import { compareStrings } from "../model/order.js";
+import { isSafeRelativePath } from "./paths.js";
 
 /** The manifest's file name. */
 export const manifestName = "gen-svc.json";

@@ -25,7 +25,3 @@ export function isSafeRelativePath(path: string): boolean {
   return path.split("/").every((part) => part !== "" && part !== "." && part !== "..");
 }
 
-/** Code-unit order, the same on every machine and locale (unlike localeCompare). */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -4,7 +4,7 @@
  * Streaming inputs and outputs are async iterables.
  */
 import type { CallContext } from "./context.js";
-import type { MethodSpec } from "./spec.js";
+import { streamsResponses, type MethodSpec } from "./spec.js";
 
 /** One method behind the transports. */
 export type Endpoint<I = any, O = any> = (ctx: CallContext, input: I) => Promise<O>;
@@ -39,8 +39,7 @@ export function makeEndpoint<I, O>(
   middleware: readonly Middleware[] = [],
 ): Endpoint<I, O> {
   const create = (value: unknown) => method.output.create(value);
-  const streamsOut = method.kind === "server_streaming" || method.kind === "bidi_streaming";
-  const base: Endpoint = streamsOut
+  const base: Endpoint = streamsResponses(method)
     ? async (ctx, input) => mapStream(handler(ctx, input) as AsyncIterable<unknown>, create)
     : async (ctx, input) => create(await handler(ctx, input));
   return middleware.length === 0 ? base : chain(middleware)(base);

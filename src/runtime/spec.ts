@@ -41,3 +41,13 @@ export interface ServiceSpec<M extends Record<string, MethodSpec<any, any>> = Re
   readonly typeName: string;
   readonly methods: M;
 }
+
+/** Whether requests of this method are a stream. */
+export function streamsRequests(method: Pick<MethodSpec, "kind">): boolean {
+  return method.kind === "client_streaming" || method.kind === "bidi_streaming";
+}
+
+/** Whether responses of this method are a stream. */
+export function streamsResponses(method: Pick<MethodSpec, "kind">): boolean {
+  return method.kind === "server_streaming" || method.kind === "bidi_streaming";
+}

@@ -1,18 +1,8 @@
 /** Stream helpers shared by the gRPC server and client: message definitions, back-pressure, reading. */
 import type * as grpc from "@grpc/grpc-js";
 import type { Readable, Writable } from "node:stream";
-import type { MethodSpec } from "../spec.js";
+import { streamsRequests, streamsResponses, type MethodSpec } from "../spec.js";
 import { toBuffer, toBytes } from "./bytes.js";
-
-/** Whether requests of this method are a stream. */
-export function streamsRequests(method: MethodSpec): boolean {
-  return method.kind === "client_streaming" || method.kind === "bidi_streaming";
-}
-
-/** Whether responses of this method are a stream. */
-export function streamsResponses(method: MethodSpec): boolean {
-  return method.kind === "server_streaming" || method.kind === "bidi_streaming";
-}
 
 /**
  * The grpc-js definition of a method. Serialisers run the codec's `create` first, so endpoints and
