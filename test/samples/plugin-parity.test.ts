@@ -20,7 +20,7 @@ function pathWithPlugin(): string {
   return [bin, dirname(process.execPath), process.env.PATH ?? ""].join(delimiter);
 }
 
-describe.each(["greeter", "addsvc", "routeguide", "ecommerce"])("example %s", (example) => {
+describe.each(["greeter", "addsvc", "routeguide", "ecommerce", "echo"])("example %s", (example) => {
   test("buf generate + protoc-gen-svc writes the generated files gen-svc generate wrote", () => {
     const dir = join(work, example);
     mkdirSync(dir, { recursive: true });
