@@ -12,7 +12,10 @@ const started: string[] = [];
 const aborted: string[] = [];
 
 before(async () => {
-  const echo = new EchoHandler({ onCall: (method) => started.push(method), onAbort: (method) => aborted.push(method) });
+  const echo = new EchoHandler({
+    onCall: (ctx) => started.push(ctx.method.name),
+    onAbort: (ctx) => aborted.push(ctx.method.name),
+  });
   server = await serveGrpc({ host: "127.0.0.1", port: 0, register: (s) => registerGrpcServices(s, { echo }) });
   client = new EchoClient(`127.0.0.1:${server.port}`);
 });

@@ -16,13 +16,13 @@ export const ECHO_METADATA_PREFIX = "x-echo-";
 
 /** Hooks that let a caller (a test, a probe) watch the server side of each call. */
 export interface EchoHandlerOptions {
-  /** Called as a call reaches its handler, with the method's name (`Echo`, `Chat`, ...). */
-  onCall?(method: string, ctx: CallContext): void;
+  /** Called as a call reaches its handler; `ctx.method.name` says which method (`Echo`, `Chat`, ...). */
+  onCall?(ctx: CallContext): void;
   /**
    * Called when a call's abort signal fires while its handler runs: the client cancelled or the
-   * deadline passed. `reason` is the signal's reason (a ServiceError: CANCELLED or DEADLINE_EXCEEDED).
+   * deadline passed. `ctx.signal.reason` says which (a ServiceError, CANCELLED or DEADLINE_EXCEEDED).
    */
-  onAbort?(method: string, reason: unknown): void;
+  onAbort?(ctx: CallContext): void;
 }
 
 type EchoResponseInit = MessageInitShape<typeof EchoResponseSchema>;
@@ -43,7 +43,7 @@ export class EchoHandler implements EchoService {
    * and `delay_ms` ask.
    */
   async echo(request: EchoRequest, ctx: CallContext): Promise<EchoResponseInit> {
-    this.#begin("Echo", ctx);
+    this.#begin(ctx);
     await pause(request.delayMs, ctx.signal);
     failIfAsked(request.responseStatus);
     return answer(request, 0);
@@ -54,7 +54,7 @@ export class EchoHandler implements EchoService {
    * OK), then the request's `response_status` if it has one.
    */
   async *expand(request: ExpandRequest, ctx: CallContext): AsyncIterable<EchoResponseInit> {
-    this.#begin("Expand", ctx);
+    this.#begin(ctx);
     const template = request.request ?? create(EchoRequestSchema);
     for (let index = 0; index < request.count; index++) {
       await pause(template.delayMs, ctx.signal);
@@ -72,7 +72,7 @@ export class EchoHandler implements EchoService {
     requests: AsyncIterable<EchoRequest>,
     ctx: CallContext,
   ): Promise<MessageInitShape<typeof CollectResponseSchema>> {
-    this.#begin("Collect", ctx);
+    this.#begin(ctx);
     let messageCount = 0;
     let payloadBytes = 0n;
     const texts: string[] = [];
@@ -95,7 +95,7 @@ export class EchoHandler implements EchoService {
    * with that status.
    */
   async *chat(requests: AsyncIterable<EchoRequest>, ctx: CallContext): AsyncIterable<EchoResponseInit> {
-    this.#begin("Chat", ctx);
+    this.#begin(ctx);
     let index = 0;
     for await (const request of requests) {
       await pause(request.delayMs, ctx.signal);
@@ -105,12 +105,12 @@ export class EchoHandler implements EchoService {
   }
 
   /** What every call does first: tell the observer, watch for aborts, echo the metadata. */
-  #begin(method: string, ctx: CallContext): void {
+  #begin(ctx: CallContext): void {
     const { onCall, onAbort } = this.#options;
-    if (onAbort) ctx.signal.addEventListener("abort", () => onAbort(method, ctx.signal.reason), { once: true });
+    if (onAbort) ctx.signal.addEventListener("abort", () => onAbort(ctx), { once: true });
     echoMetadata(ctx.requestMetadata, ctx.responseHeader);
     echoMetadata(ctx.requestMetadata, ctx.responseTrailer);
-    onCall?.(method, ctx);
+    onCall?.(ctx);
   }
 }
 
