@@ -35,6 +35,13 @@ export type { GrpcServerHandle, ServeGrpcOptions } from "./grpc/serve.js";
 export { DEFAULT_MAX_MESSAGE_BYTES } from "./grpc/limits.js";
 export { fromGrpcMetadata, toGrpcMetadata } from "./grpc/metadata.js";
 
+// Health checking (grpc.health.v1) and server reflection (grpc.reflection.v1 and v1alpha).
+export { HealthService } from "./health/health-service.js";
+export type { HealthServiceOptions, ServingStatus } from "./health/health-service.js";
+export { file_grpc_health_v1_health } from "./gen/grpc/health/v1/health_pb.js";
+export { addReflectionService } from "./reflection/reflection-service.js";
+export type { ReflectionServiceOptions } from "./reflection/reflection-service.js";
+
 // google.rpc messages, for attaching and reading error details. The generated enum `Code` is left
 // out: the runtime's `Code` above has the same values and names.
 export { StatusSchema, file_google_rpc_status } from "./gen/google/rpc/status_pb.js";
