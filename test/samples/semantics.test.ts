@@ -179,21 +179,30 @@ test("bidi: each message is answered as it comes, before the client sends the ne
 });
 
 describe("an empty stream ends OK", () => {
-  test("server streaming that returns nothing", async () => {
-    let trailer: Metadata | undefined;
-    expect(await collect(client.expand({ count: 0 }, { metadata: { "x-echo-k": "v" }, onTrailer: (md) => (trailer = md) }))).toEqual([]);
-    expect(trailer?.get("x-echo-k")).toBe("v");
+  /** Call options that record the header and trailer, and carry one echoed key. */
+  function recorded() {
+    const seen: { header?: Metadata; trailer?: Metadata } = {};
+    const options: CallOptions = { metadata: { "x-echo-k": "v" }, onHeader: (md) => (seen.header = md), onTrailer: (md) => (seen.trailer = md) };
+    return { seen, options };
+  }
+
+  test("server streaming that returns nothing: no messages, header and trailer still sent", async () => {
+    const { seen, options } = recorded();
+    expect(await collect(client.expand({ count: 0 }, options))).toEqual([]);
+    expect([seen.header?.get("x-echo-k"), seen.trailer?.get("x-echo-k")]).toEqual(["v", "v"]);
   });
 
   test("client streaming with zero messages", async () => {
-    const summary = await client.collect(streamOf<RequestInit>());
+    const { seen, options } = recorded();
+    const summary = await client.collect(streamOf<RequestInit>(), options);
     expect([summary.messageCount, summary.payloadBytes, summary.text, summary.payload.length]).toEqual([0, 0n, "", 0]);
+    expect([seen.header?.get("x-echo-k"), seen.trailer?.get("x-echo-k")]).toEqual(["v", "v"]);
   });
 
   test("bidi with no messages either way", async () => {
-    let trailer: Metadata | undefined;
-    expect(await collect(client.chat(streamOf<RequestInit>(), { metadata: { "x-echo-k": "v" }, onTrailer: (md) => (trailer = md) }))).toEqual([]);
-    expect(trailer?.get("x-echo-k")).toBe("v");
+    const { seen, options } = recorded();
+    expect(await collect(client.chat(streamOf<RequestInit>(), options))).toEqual([]);
+    expect([seen.header?.get("x-echo-k"), seen.trailer?.get("x-echo-k")]).toEqual(["v", "v"]);
   });
 });
 
