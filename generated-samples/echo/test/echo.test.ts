@@ -4,7 +4,7 @@ import { after, before, test } from "node:test";
 import { Code, Metadata, ServiceError, serveGrpc, type GrpcServerHandle } from "gen-svc/runtime";
 import { EchoClient } from "../src/gen/echo/grpc-client.js";
 import { registerGrpcServices } from "../src/gen/server.js";
-import { EchoHandler, patternBytes } from "../src/handlers/echo.js";
+import { EchoHandler, MAX_RESPONSE_SIZE, patternBytes } from "../src/handlers/echo.js";
 
 let server: GrpcServerHandle;
 let client: EchoClient;
@@ -50,6 +50,10 @@ test("Echo answers with the request's text and payload", async () => {
 test("Echo answers with the payload size a request asks for", async () => {
   const response = await client.echo({ responseSize: 1000 });
   assert.deepEqual(response.payload, patternBytes(1000));
+});
+
+test("Echo refuses to make a payload above MAX_RESPONSE_SIZE", async () => {
+  await assert.rejects(client.echo({ responseSize: MAX_RESPONSE_SIZE + 1 }), (error) => error instanceof ServiceError && error.code === Code.INVALID_ARGUMENT);
 });
 
 test("Echo fails with the status a request asks for", async () => {

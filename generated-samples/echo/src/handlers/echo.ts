@@ -14,6 +14,13 @@ import type { EchoService } from "../gen/echo/service.js";
 /** Request metadata with keys starting with this is echoed into the response header and trailer. */
 export const ECHO_METADATA_PREFIX = "x-echo-";
 
+/**
+ * The most `response_size` may ask for: 64 MiB, far above the default 4 MiB message limit (so
+ * over-limit responses can be tested) yet low enough that one request cannot make the server
+ * allocate gigabytes. More is INVALID_ARGUMENT.
+ */
+export const MAX_RESPONSE_SIZE = 64 * 1024 * 1024;
+
 /** Hooks that let a caller (a test, a probe) watch the server side of each call. */
 export interface EchoHandlerOptions {
   /** Called as a call reaches its handler; `ctx.method.name` says which method (`Echo`, `Chat`, ...). */
@@ -85,8 +92,8 @@ export class EchoHandler implements EchoService {
     }
     await pause(last?.delayMs ?? 0, ctx.signal);
     failIfAsked(last?.responseStatus);
-    const size = last?.responseSize ?? 0;
-    return { messageCount, payloadBytes, text: texts.join(""), payload: size > 0 ? patternBytes(size) : new Uint8Array() };
+    const payload = requestedPayload(last?.responseSize ?? 0) ?? new Uint8Array();
+    return { messageCount, payloadBytes, text: texts.join(""), payload };
   }
 
   /**
@@ -123,8 +130,16 @@ function echoMetadata(from: Metadata, to: Metadata): void {
 
 /** The response to one request: its text, and its payload or `response_size` bytes. */
 function answer(request: EchoRequest, index: number): EchoResponseInit {
-  const payload = request.responseSize > 0 ? patternBytes(request.responseSize) : request.payload;
-  return { text: request.text, payload, index };
+  return { text: request.text, payload: requestedPayload(request.responseSize) ?? request.payload, index };
+}
+
+/** The payload `response_size` asks for, or undefined when it asks for none (0 or less). */
+function requestedPayload(size: number): Uint8Array | undefined {
+  if (size <= 0) return undefined;
+  if (size > MAX_RESPONSE_SIZE) {
+    throw new ServiceError(Code.INVALID_ARGUMENT, `response_size ${size} is above the ${MAX_RESPONSE_SIZE} bytes this server sends`);
+  }
+  return patternBytes(size);
 }
 
 /** Throws the status a request asks for, if any (OK means: answer normally). */
