@@ -45,7 +45,7 @@ export function defineService<T extends GenServiceMethods>(desc: GenService<T>):
     methods[method.localName] = methodSpec(desc.typeName, method);
   }
   // The loop built exactly one entry per key of T, with the codecs of T's message types.
-  return { typeName: desc.typeName, methods: methods as ServiceMethodSpecs<T> };
+  return { typeName: desc.typeName, methods: methods as ServiceMethodSpecs<T>, file: desc.file };
 }
 
 /** The {@link MethodSpec} of one protobuf-es method. */

@@ -3,6 +3,8 @@
  * the signal that ends the process. The settings table also feeds the generated README.
  */
 import { parseArgs } from "node:util";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "./grpc/limits.js";
+import { LOG_LEVELS, type LogLevel } from "./logger.js";
 
 /** What a generated server needs to start. */
 export interface ServerConfig {
@@ -12,6 +14,18 @@ export interface ServerConfig {
   readonly grpcPort: number;
   /** How long shutdown waits for calls in flight before cancelling them. */
   readonly gracePeriodMs: number;
+  /** Port of the admin HTTP server (/metrics, /healthz, /readyz); 0 picks a free one. */
+  readonly adminPort: number;
+  /** Lowest level of log lines written. */
+  readonly logLevel: LogLevel;
+  /** Successful calls logged per second before sampling starts; 0 logs every call. */
+  readonly logCallsPerSecond: number;
+  /** Largest message accepted or sent, in bytes. */
+  readonly maxMessageBytes: number;
+  /** Time between readiness going false and the server refusing new calls. */
+  readonly shutdownDelayMs: number;
+  /** Whether gRPC server reflection is served. */
+  readonly reflection: boolean;
 }
 
 /**
@@ -66,7 +80,65 @@ export const SERVER_SETTINGS: readonly SettingDescription[] = [
     description: "Milliseconds shutdown waits for calls in flight before cancelling them.",
     parse: parseDuration,
   },
-] satisfies [SettingDescription<"host">, SettingDescription<"grpcPort">, SettingDescription<"gracePeriodMs">];
+  {
+    name: "adminPort",
+    env: "ADMIN_PORT",
+    flag: "--admin-port",
+    default: 9090,
+    description: "Port of the admin HTTP server: /metrics (Prometheus), /healthz, /readyz; 0 picks a free port.",
+    parse: parsePort,
+  },
+  {
+    name: "logLevel",
+    env: "LOG_LEVEL",
+    flag: "--log-level",
+    default: "info",
+    description: `Lowest level of log lines written: ${LOG_LEVELS.join(", ")}.`,
+    parse: parseLogLevel,
+  },
+  {
+    name: "logCallsPerSecond",
+    env: "LOG_CALLS_PER_SECOND",
+    flag: "--log-calls-per-second",
+    default: 100,
+    description: "Successful calls logged per second before sampling (1 in 100) starts; failures are always logged; 0 logs every call.",
+    parse: parseCount,
+  },
+  {
+    name: "maxMessageBytes",
+    env: "MAX_MESSAGE_BYTES",
+    flag: "--max-message-bytes",
+    default: DEFAULT_MAX_MESSAGE_BYTES,
+    description: "Largest request or response message in bytes; larger ones fail with RESOURCE_EXHAUSTED.",
+    parse: parseMessageSize,
+  },
+  {
+    name: "shutdownDelayMs",
+    env: "SHUTDOWN_DELAY_MS",
+    flag: "--shutdown-delay-ms",
+    default: 0,
+    description: "Milliseconds between readiness turning false and refusing new calls, for load balancers to notice.",
+    parse: parseDuration,
+  },
+  {
+    name: "reflection",
+    env: "REFLECTION",
+    flag: "--reflection",
+    default: true,
+    description: "Serve gRPC server reflection (true or false), so tools like grpcurl and buf curl need no schema.",
+    parse: parseBoolean,
+  },
+] satisfies [
+  SettingDescription<"host">,
+  SettingDescription<"grpcPort">,
+  SettingDescription<"gracePeriodMs">,
+  SettingDescription<"adminPort">,
+  SettingDescription<"logLevel">,
+  SettingDescription<"logCallsPerSecond">,
+  SettingDescription<"maxMessageBytes">,
+  SettingDescription<"shutdownDelayMs">,
+  SettingDescription<"reflection">,
+];
 
 /**
  * Reads the settings from `argv` (arguments only, e.g. `process.argv.slice(2)`) and `env`.
@@ -144,6 +216,34 @@ function parseDuration(raw: string, source: string): number {
     throw new ConfigError(`${source}: "${raw}" is not a duration in milliseconds (an integer from 0 to ${MAX_DURATION_MS})`);
   }
   return ms;
+}
+
+function parseCount(raw: string, source: string): number {
+  const count = parseInteger(raw);
+  if (count === undefined) throw new ConfigError(`${source}: "${raw}" is not a count (an integer from 0)`);
+  return count;
+}
+
+function parseMessageSize(raw: string, source: string): number {
+  const bytes = parseInteger(raw);
+  // grpc-js keeps sizes in 32-bit signed integers.
+  if (bytes === undefined || bytes < 1 || bytes > MAX_DURATION_MS) {
+    throw new ConfigError(`${source}: "${raw}" is not a size in bytes (an integer from 1 to ${MAX_DURATION_MS})`);
+  }
+  return bytes;
+}
+
+function parseLogLevel(raw: string, source: string): LogLevel {
+  const level = LOG_LEVELS.find((name) => name === raw.trim().toLowerCase());
+  if (level === undefined) throw new ConfigError(`${source}: "${raw}" is not a log level (${LOG_LEVELS.join(", ")})`);
+  return level;
+}
+
+function parseBoolean(raw: string, source: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  throw new ConfigError(`${source}: "${raw}" is not true or false`);
 }
 
 // Digits only: Number() would also accept "", "0x1F", "1e3" and " 7 ".

@@ -1,8 +1,13 @@
 /** The per-call context every endpoint, middleware and handler receives. */
+import type { Context } from "@opentelemetry/api";
+import type { Logger } from "./logger.js";
 import type { Metadata } from "./metadata.js";
 import type { MethodSpec } from "./spec.js";
 
-/** Everything about the current call that is not the request message. */
+/**
+ * Everything about the current call that is not the request message. A plain object: middleware
+ * that adds to it passes `{ ...ctx, logger }` on to the next endpoint.
+ */
 export interface CallContext {
   /** The method being called. */
   readonly method: MethodSpec;
@@ -20,4 +25,14 @@ export interface CallContext {
   readonly peer: string;
   /** Which transport carried the call. */
   readonly transport: "grpc" | "http";
+  /**
+   * Logs in the context of this call: the logging middleware binds the method, request id and
+   * trace id to it. Silent when the server was started without a logger.
+   */
+  readonly logger: Logger;
+  /**
+   * The OpenTelemetry context of the call (its server span), set by the tracing middleware.
+   * Outgoing calls made with this context as `parent` continue the trace.
+   */
+  readonly traceContext?: Context;
 }

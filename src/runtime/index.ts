@@ -21,8 +21,33 @@ export type { Idempotency, MessageCodec, MethodKind, MethodSpec, ServiceSpec } f
 export { defineService, methodSpec, protobufEsCodec } from "./codec.js";
 export type { MessageInit, ServiceMethodSpecs } from "./codec.js";
 export { decodeStatus, encodeStatus, errorFromStatus, STATUS_DETAILS_KEY, statusFromError, statusRegistry } from "./status.js";
-export { ConfigError, loadServerConfig, SERVER_SETTINGS, waitForShutdownSignal } from "./config.js";
+export { ConfigError, loadServerConfig, MAX_DURATION_MS, SERVER_SETTINGS, waitForShutdownSignal } from "./config.js";
 export type { ServerConfig, SettingDescription, SignalSource } from "./config.js";
+
+// Running a service: lifecycle, admin port, logging, tracing set-up.
+export { startService } from "./service.js";
+export type { RunningService, ServicePackage, StartServiceOptions } from "./service.js";
+export { serveAdmin } from "./admin.js";
+export type { AdminServerHandle, AdminServerOptions } from "./admin.js";
+export { createLogger, LOG_LEVELS, silentLogger } from "./logger.js";
+export type { LogFn, Logger, LoggerOptions, LogLevel } from "./logger.js";
+export { startTracing } from "./telemetry.js";
+export type { TracingHandle } from "./telemetry.js";
+
+// Middleware: server and client.
+export { chainClient, inheritParent } from "./outgoing.js";
+export type { ClientEndpoint, ClientMiddleware, OutgoingCall, ParentCall } from "./outgoing.js";
+export { exceptFor, onlyFor } from "./middleware/select.js";
+export type { MethodMatcher } from "./middleware/select.js";
+export { recovery } from "./middleware/recovery.js";
+export { levelForCode, logging, REQUEST_ID_KEY } from "./middleware/logging.js";
+export type { LoggingOptions } from "./middleware/logging.js";
+export { clientMetrics, createRpcMetrics, serverMetrics } from "./middleware/metrics.js";
+export type { RpcMetrics } from "./middleware/metrics.js";
+export { clientTracing, serverTracing } from "./middleware/tracing.js";
+export type { TracingOptions } from "./middleware/tracing.js";
+export { observe, observeCall } from "./middleware/observe.js";
+export type { CallObserver, ObservedCall } from "./middleware/observe.js";
 
 // gRPC transport.
 export { addGrpcService } from "./grpc/server.js";

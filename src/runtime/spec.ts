@@ -2,6 +2,7 @@
  * What the runtime knows about a service and its methods. Messages are reached only through a
  * per-method codec, so any message library can plug in (protobuf-es is the default, see codec.ts).
  */
+import type { DescFile } from "@bufbuild/protobuf";
 
 /** The four gRPC call kinds. */
 export type MethodKind = "unary" | "server_streaming" | "client_streaming" | "bidi_streaming";
@@ -40,6 +41,11 @@ export interface ServiceSpec<M extends Record<string, MethodSpec<any, any>> = Re
   /** e.g. `helloworld.Greeter`. */
   readonly typeName: string;
   readonly methods: M;
+  /**
+   * The protobuf-es descriptor of the file declaring the service, when the spec came from
+   * protobuf-es (`defineService`): server reflection serves it and its imports.
+   */
+  readonly file?: DescFile;
 }
 
 /** Whether requests of this method are a stream. */

@@ -3,23 +3,32 @@ import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadServerConfig, SERVER_SETTINGS, waitForShutdownSignal } from "../../src/runtime/index.js";
 
+const defaults = {
+  host: "0.0.0.0",
+  grpcPort: 50051,
+  gracePeriodMs: 10000,
+  adminPort: 9090,
+  logLevel: "info",
+  logCallsPerSecond: 100,
+  maxMessageBytes: 4194304,
+  shutdownDelayMs: 0,
+  reflection: true,
+};
+
 describe("loadServerConfig", () => {
   it("has defaults", () => {
-    expect(loadServerConfig([], {})).toEqual({ host: "0.0.0.0", grpcPort: 50051, gracePeriodMs: 10000 });
+    expect(loadServerConfig([], {})).toEqual(defaults);
   });
 
   it("reads the environment; empty variables count as unset", () => {
-    const env = { HOST: "127.0.0.1", GRPC_PORT: "9000", GRACE_PERIOD_MS: "", UNRELATED: "x" };
-    expect(loadServerConfig([], env)).toEqual({ host: "127.0.0.1", grpcPort: 9000, gracePeriodMs: 10000 });
+    const env = { HOST: "127.0.0.1", GRPC_PORT: "9000", GRACE_PERIOD_MS: "", UNRELATED: "x", LOG_LEVEL: "WARN", REFLECTION: "false" };
+    expect(loadServerConfig([], env)).toEqual({ ...defaults, host: "127.0.0.1", grpcPort: 9000, logLevel: "warn", reflection: false });
   });
 
   it("lets flags win over the environment, in both flag forms", () => {
-    const env = { HOST: "127.0.0.1", GRPC_PORT: "9000", GRACE_PERIOD_MS: "5" };
-    expect(loadServerConfig(["--host", "::", "--grpc-port=0", "--grace-period-ms", "250"], env)).toEqual({
-      host: "::",
-      grpcPort: 0,
-      gracePeriodMs: 250,
-    });
+    const env = { HOST: "127.0.0.1", GRPC_PORT: "9000", GRACE_PERIOD_MS: "5", ADMIN_PORT: "1", MAX_MESSAGE_BYTES: "10" };
+    const argv = ["--host", "::", "--grpc-port=0", "--grace-period-ms", "250", "--admin-port=0", "--max-message-bytes", "65536"];
+    expect(loadServerConfig(argv, env)).toEqual({ ...defaults, host: "::", grpcPort: 0, gracePeriodMs: 250, adminPort: 0, maxMessageBytes: 65536 });
   });
 
   it.each([
@@ -35,6 +44,12 @@ describe("loadServerConfig", () => {
     [["--grpc-port"], {}, /--grpc-port/],
     [["--verbose"], {}, /--verbose/],
     [["serve"], {}, /serve/],
+    [[], { ADMIN_PORT: "-1" }, /ADMIN_PORT: "-1" is not a port/],
+    [[], { LOG_LEVEL: "verbose" }, /LOG_LEVEL: "verbose" is not a log level \(trace, debug, info, warn, error, fatal, silent\)/],
+    [[], { LOG_CALLS_PER_SECOND: "many" }, /LOG_CALLS_PER_SECOND: "many" is not a count/],
+    [[], { MAX_MESSAGE_BYTES: "0" }, /MAX_MESSAGE_BYTES: "0" is not a size in bytes/],
+    [["--shutdown-delay-ms", "soon"], {}, /--shutdown-delay-ms: "soon" is not a duration/],
+    [[], { REFLECTION: "yes" }, /REFLECTION: "yes" is not true or false/],
   ])("rejects %j with env %j", (argv, env, message) => {
     expect(() => loadServerConfig(argv, env)).toThrow(ConfigError);
     expect(() => loadServerConfig(argv, env)).toThrow(message);
@@ -49,6 +64,12 @@ describe("loadServerConfig", () => {
       ["host", "HOST", "--host", "0.0.0.0"],
       ["grpcPort", "GRPC_PORT", "--grpc-port", 50051],
       ["gracePeriodMs", "GRACE_PERIOD_MS", "--grace-period-ms", 10000],
+      ["adminPort", "ADMIN_PORT", "--admin-port", 9090],
+      ["logLevel", "LOG_LEVEL", "--log-level", "info"],
+      ["logCallsPerSecond", "LOG_CALLS_PER_SECOND", "--log-calls-per-second", 100],
+      ["maxMessageBytes", "MAX_MESSAGE_BYTES", "--max-message-bytes", 4194304],
+      ["shutdownDelayMs", "SHUTDOWN_DELAY_MS", "--shutdown-delay-ms", 0],
+      ["reflection", "REFLECTION", "--reflection", true],
     ]);
     for (const setting of SERVER_SETTINGS) expect(setting.description.length).toBeGreaterThan(10);
   });

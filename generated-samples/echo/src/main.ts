@@ -1,27 +1,27 @@
-// The entry point of echo-v1: configuration, the gRPC server, graceful shutdown.
+// The entry point of echo-v1: configuration, the server, graceful shutdown.
 // gen-svc wrote this file once and will not overwrite it.
-import { ConfigError, loadServerConfig, serveGrpc, waitForShutdownSignal } from "gen-svc/runtime";
-import { registerGrpcServices } from "./gen/server.js";
+import { ConfigError, loadServerConfig, waitForShutdownSignal } from "gen-svc/runtime";
+import { startServer } from "./gen/server.js";
 import { EchoHandler } from "./handlers/echo.js";
 
 async function main(): Promise<void> {
   const config = loadServerConfig(process.argv.slice(2), process.env);
-  const server = await serveGrpc({
-    host: config.host,
-    port: config.grpcPort,
-    register: (grpcServer) =>
-      registerGrpcServices(grpcServer, {
-        echo: new EchoHandler(),
-      }),
-  });
-  console.log(`echo-v1: gRPC listening on ${config.host}:${server.port}`);
-
+  const server = await startServer(
+    {
+      echo: new EchoHandler(),
+    },
+    { config, env: process.env },
+  );
   const signal = await waitForShutdownSignal(process);
-  console.log(`echo-v1: ${signal} received, draining calls for up to ${config.gracePeriodMs} ms`);
-  await server.shutdown(config.gracePeriodMs);
+  server.logger.info({ signal }, "signal received");
+  await server.shutdown();
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `echo-v1: ${error.message}` : error);
-  process.exit(1);
-});
+main().then(
+  // Exit even if a timer or socket of a handler would keep the process alive.
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? `echo-v1: ${error.message}` : error);
+    process.exit(1);
+  },
+);

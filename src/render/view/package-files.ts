@@ -28,7 +28,7 @@ export function packageFiles(ctx: PackageContext): { json: Array<{ path: string;
     views: [
       { path: "README.md", template: "README.md", userOwned: false, view: readmeView(ctx) },
       { path: ".gitignore", template: "gitignore", userOwned: true, view: {} },
-      { path: "src/gen/server.ts", template: "src/gen/server.ts", userOwned: false, view: { ...shared, serviceNameList: services.map((s) => JSON.stringify(s.typeName)).join(", ") } },
+      { path: "src/gen/server.ts", template: "src/gen/server.ts", userOwned: false, view: { ...shared, serviceNameList: services.map((s) => JSON.stringify(s.typeName)).join(", "), specList: services.map((s) => s.spec).join(", ") } },
       { path: "src/gen/index.ts", template: "src/gen/index.ts", userOwned: false, view: shared },
       { path: "src/main.ts", template: "src/main.ts", userOwned: true, view: shared },
     ],

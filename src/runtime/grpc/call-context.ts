@@ -3,6 +3,7 @@ import type * as grpc from "@grpc/grpc-js";
 import type { EventEmitter } from "node:events";
 import { Code } from "../code.js";
 import type { CallContext } from "../context.js";
+import type { Logger } from "../logger.js";
 import { ServiceError, trailersToSend } from "../errors.js";
 import { Metadata } from "../metadata.js";
 import type { MethodSpec } from "../spec.js";
@@ -38,7 +39,7 @@ const DEADLINE_SLACK_MS = 20;
  * Throws when the call's metadata does not convert (or grpc-js fails); nothing is left attached
  * to the call then.
  */
-export function createCallState(call: AnyServerCall, method: MethodSpec): ServerCallState {
+export function createCallState(call: AnyServerCall, method: MethodSpec, logger: Logger): ServerCallState {
   const controller = new AbortController();
   const deadline = deadlineOf(call.getDeadline());
   // Everything that can throw runs before the listener below is attached, so it cannot leak.
@@ -51,6 +52,7 @@ export function createCallState(call: AnyServerCall, method: MethodSpec): Server
     signal: controller.signal,
     peer: call.getPeer(),
     transport: "grpc",
+    logger,
   };
   // grpc-js emits "cancelled" both when the client cancels and when it ended the call at the
   // deadline; it also emits it after a normal finish, which dispose() keeps us from seeing.
@@ -75,7 +77,7 @@ export function createCallState(call: AnyServerCall, method: MethodSpec): Server
  * reported and answered like any other: the method is known, the rest is empty ("unknown" peer).
  * Sends no header and holds no listener.
  */
-export function setupFailureState(method: MethodSpec): ServerCallState {
+export function setupFailureState(method: MethodSpec, logger: Logger): ServerCallState {
   const ctx: CallContext = {
     method,
     requestMetadata: new Metadata(),
@@ -85,6 +87,7 @@ export function setupFailureState(method: MethodSpec): ServerCallState {
     signal: new AbortController().signal,
     peer: "unknown",
     transport: "grpc",
+    logger,
   };
   return { ctx, sendHeader: () => {}, dispose: () => {} };
 }

@@ -8,6 +8,7 @@ import type { Readable, Writable } from "node:stream";
 import { Code } from "../code.js";
 import { RemoteServiceError, ServiceError } from "../errors.js";
 import { Metadata, type MetadataInit } from "../metadata.js";
+import type { ParentCall } from "../outgoing.js";
 import { errorFromStatus, STATUS_DETAILS_KEY } from "../status.js";
 import { fromGrpcMetadata, getBinary, toGrpcMetadata } from "./metadata.js";
 import { drained } from "./streams.js";
@@ -26,6 +27,11 @@ export interface CallOptions {
   onHeader?(metadata: Metadata): void;
   /** Receives the trailers when the call ends, successfully or not. */
   onTrailer?(metadata: Metadata): void;
+  /**
+   * The incoming call this call is made for (a handler's `ctx`): its deadline caps this call's,
+   * its cancellation cancels this call, and its trace continues in this one.
+   */
+  parent?: ParentCall;
 }
 
 /** A grpc-js client call of any kind: all of them can be cancelled and emit events. */

@@ -18,6 +18,7 @@ import {
   type CallOptions,
 } from "./client-call.js";
 import { messageSizeOptions } from "./limits.js";
+import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware, type OutgoingCall } from "../outgoing.js";
 import { grpcMethodDefinition } from "./streams.js";
 
 /** Options of a {@link GrpcConnection}. */
@@ -26,22 +27,75 @@ export interface GrpcConnectionOptions {
   credentials?: grpc.ChannelCredentials;
   /** grpc-js channel options; they win over the defaults (message size limits). */
   channelOptions?: grpc.ChannelOptions;
+  /** Wraps every call, unary or streaming (metrics, tracing, ...); the first is the outermost. */
+  middleware?: readonly ClientMiddleware[];
 }
 
 /** A connection to one gRPC address (`host:port`, `dns:///name:port`, `unix:/path`). */
 export class GrpcConnection {
   readonly #client: grpc.Client;
+  readonly #target: string;
   readonly #definitions = new WeakMap<MethodSpec, grpc.MethodDefinition<unknown, unknown>>();
+  /** The middleware chain around {@link GrpcConnection.#call}; undefined without middleware. */
+  readonly #invoke: ClientEndpoint | undefined;
   #closed = false;
 
   /** Connects lazily: nothing happens on the network before the first call. */
   constructor(address: string, options: GrpcConnectionOptions = {}) {
     const credentials = options.credentials ?? grpc.credentials.createInsecure();
     this.#client = new grpc.Client(address, credentials, { ...messageSizeOptions(), ...options.channelOptions });
+    this.#target = address;
+    const middleware = options.middleware ?? [];
+    this.#invoke = middleware.length === 0 ? undefined : chainClient(middleware, (call, input) => this.#call(call, input));
   }
 
   /** One request, one response. */
   unary<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): Promise<O> {
+    const resolved = inheritParent(options);
+    if (this.#invoke) return this.#invoke({ method, target: this.#target, options: resolved }, request) as Promise<O>;
+    return this.#unary(method, request, resolved);
+  }
+
+  /** One request, a stream of responses. The call starts when iteration starts; leaving the loop cancels it. */
+  async *serverStream<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): AsyncGenerator<O> {
+    const resolved = inheritParent(options);
+    if (this.#invoke) yield* (await this.#invoke({ method, target: this.#target, options: resolved }, request)) as AsyncIterable<O>;
+    else yield* this.#serverStream<O>(method, request, resolved);
+  }
+
+  /** A stream of requests (sent as the server takes them), one response. */
+  clientStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): Promise<O> {
+    const resolved = inheritParent(options);
+    if (this.#invoke) return this.#invoke({ method, target: this.#target, options: resolved }, requests) as Promise<O>;
+    return this.#clientStream(method, requests, resolved);
+  }
+
+  /**
+   * Streams both ways. Requests are sent concurrently with reading responses, so a request source
+   * may wait for responses. The call starts when iteration starts; leaving the loop cancels it.
+   */
+  async *bidiStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): AsyncGenerator<O> {
+    const resolved = inheritParent(options);
+    if (this.#invoke) yield* (await this.#invoke({ method, target: this.#target, options: resolved }, requests)) as AsyncIterable<O>;
+    else yield* this.#bidiStream<O>(method, requests, resolved);
+  }
+
+  /** The innermost client endpoint: the call itself, whatever its kind. */
+  async #call(call: OutgoingCall, input: unknown): Promise<unknown> {
+    const { method, options } = call;
+    switch (method.kind) {
+      case "unary":
+        return this.#unary(method, input, options);
+      case "server_streaming":
+        return this.#serverStream(method, input, options);
+      case "client_streaming":
+        return this.#clientStream(method, input as AsyncIterable<unknown>, options);
+      case "bidi_streaming":
+        return this.#bidiStream(method, input as AsyncIterable<unknown>, options);
+    }
+  }
+
+  #unary<O>(method: MethodSpec, request: unknown, options: CallOptions): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       // grpc-js reports results asynchronously, so `tracker` is set by the time the callback runs.
       const call = this.#start(method, options, (a) =>
@@ -53,16 +107,14 @@ export class GrpcConnection {
     });
   }
 
-  /** One request, a stream of responses. The call starts when iteration starts; leaving the loop cancels it. */
-  async *serverStream<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): AsyncGenerator<O> {
+  async *#serverStream<O>(method: MethodSpec, request: unknown, options: CallOptions): AsyncGenerator<O> {
     const call = this.#start(method, options, (a) =>
       this.#client.makeServerStreamRequest(a.path, a.serialize, a.deserialize, request, a.metadata, a.callOptions),
     );
     yield* receiveResponses<O>(call, trackCall(call, options));
   }
 
-  /** A stream of requests (sent as the server takes them), one response. */
-  clientStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): Promise<O> {
+  #clientStream<O>(method: MethodSpec, requests: AsyncIterable<unknown>, options: CallOptions): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       const call = this.#start(method, options, (a) =>
         this.#client.makeClientStreamRequest(a.path, a.serialize, a.deserialize, a.metadata, a.callOptions, (error, response) =>
@@ -74,11 +126,7 @@ export class GrpcConnection {
     });
   }
 
-  /**
-   * Streams both ways. Requests are sent concurrently with reading responses, so a request source
-   * may wait for responses. The call starts when iteration starts; leaving the loop cancels it.
-   */
-  async *bidiStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): AsyncGenerator<O> {
+  async *#bidiStream<O>(method: MethodSpec, requests: AsyncIterable<unknown>, options: CallOptions): AsyncGenerator<O> {
     const call = this.#start(method, options, (a) =>
       this.#client.makeBidiStreamRequest(a.path, a.serialize, a.deserialize, a.metadata, a.callOptions),
     );

@@ -7,10 +7,9 @@
  */
 export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-/** grpc-js channel/server options applying {@link DEFAULT_MAX_MESSAGE_BYTES} both ways. */
-export function messageSizeOptions(): { "grpc.max_receive_message_length": number; "grpc.max_send_message_length": number } {
-  return {
-    "grpc.max_receive_message_length": DEFAULT_MAX_MESSAGE_BYTES,
-    "grpc.max_send_message_length": DEFAULT_MAX_MESSAGE_BYTES,
-  };
+/** grpc-js channel/server options applying a limit (default {@link DEFAULT_MAX_MESSAGE_BYTES}) both ways. */
+export function messageSizeOptions(
+  maxBytes: number = DEFAULT_MAX_MESSAGE_BYTES,
+): { "grpc.max_receive_message_length": number; "grpc.max_send_message_length": number } {
+  return { "grpc.max_receive_message_length": maxBytes, "grpc.max_send_message_length": maxBytes };
 }

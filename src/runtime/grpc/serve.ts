@@ -1,7 +1,7 @@
 /** Starting and stopping a grpc-js server. */
 import * as grpc from "@grpc/grpc-js";
 import { MAX_DURATION_MS } from "../config.js";
-import { messageSizeOptions } from "./limits.js";
+import { messageSizeOptions, type DEFAULT_MAX_MESSAGE_BYTES } from "./limits.js";
 
 /** Options of {@link serveGrpc}. */
 export interface ServeGrpcOptions {
@@ -11,6 +11,8 @@ export interface ServeGrpcOptions {
   port: number;
   /** Adds the services, e.g. with `addGrpcService`. Runs before the port is bound. */
   register: (server: grpc.Server) => void;
+  /** Largest message received or sent; default {@link DEFAULT_MAX_MESSAGE_BYTES}. */
+  maxMessageBytes?: number;
   /** grpc-js server options; they win over the defaults (message size limits). */
   serverOptions?: grpc.ServerOptions;
   /** Default: insecure (plaintext). */
@@ -32,7 +34,7 @@ export interface GrpcServerHandle {
 
 /** Creates a server, registers the services and listens; resolves once the port is bound. */
 export async function serveGrpc(options: ServeGrpcOptions): Promise<GrpcServerHandle> {
-  const server = new grpc.Server({ ...messageSizeOptions(), ...options.serverOptions });
+  const server = new grpc.Server({ ...messageSizeOptions(options.maxMessageBytes), ...options.serverOptions });
   options.register(server);
   const credentials = options.credentials ?? grpc.ServerCredentials.createInsecure();
   let port: number;

@@ -8,6 +8,7 @@ import { Code, codeName } from "../code.js";
 import type { CallContext } from "../context.js";
 import type { Endpoint } from "../endpoint.js";
 import { ServiceError } from "../errors.js";
+import { silentLogger, type Logger } from "../logger.js";
 import { Metadata } from "../metadata.js";
 import type { MethodSpec, ServiceSpec } from "../spec.js";
 import { createCallState, grpcErrorOf, setupFailureState, type AnyServerCall, type ServerCallState } from "./call-context.js";
@@ -24,9 +25,20 @@ export interface GrpcServiceOptions {
    * answers INTERNAL and `ctx` holds the method with empty metadata and peer "unknown".
    */
   onError?: (error: ServiceError, ctx: CallContext) => void;
+  /**
+   * Every call's `ctx.logger`; also where the default `onError` writes INTERNAL causes (instead
+   * of `console.error`). Default: a silent logger.
+   */
+  logger?: Logger;
 }
 
 type ErrorReporter = (error: ServiceError, ctx: CallContext) => void;
+
+/** What every call of a service shares. */
+interface Serving {
+  readonly report: ErrorReporter;
+  readonly logger: Logger;
+}
 type Run = (ctx: CallContext) => Promise<unknown>;
 
 /**
@@ -40,30 +52,33 @@ export function addGrpcService<M extends ServiceSpec["methods"]>(
   options: GrpcServiceOptions = {},
 ): void {
   const byName: Partial<Record<string, Endpoint>> = endpoints;
-  const report = options.onError ?? logInternalError;
+  const serving: Serving = {
+    report: options.onError ?? (options.logger ? logInternalErrorTo(options.logger) : logInternalError),
+    logger: options.logger ?? silentLogger(),
+  };
   const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const method of Object.values(spec.methods)) {
     definition[method.localName] = grpcMethodDefinition(method);
-    implementation[method.localName] = handlerFor(method, byName[method.localName] ?? unimplemented(method), report);
+    implementation[method.localName] = handlerFor(method, byName[method.localName] ?? unimplemented(method), serving);
   }
   server.addService(definition, implementation);
 }
 
-function handlerFor(method: MethodSpec, endpoint: Endpoint, report: ErrorReporter): grpc.UntypedHandleCall {
+function handlerFor(method: MethodSpec, endpoint: Endpoint, serving: Serving): grpc.UntypedHandleCall {
   switch (method.kind) {
     case "unary":
       return ((call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) =>
-        guard(respond(call, method, report, callback, (ctx) => endpoint(ctx, call.request)))) as grpc.handleUnaryCall<unknown, unknown>;
+        guard(respond(call, method, serving, callback, (ctx) => endpoint(ctx, call.request)))) as grpc.handleUnaryCall<unknown, unknown>;
     case "client_streaming":
       return ((call: grpc.ServerReadableStream<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) =>
-        guard(respond(call, method, report, callback, (ctx) => endpoint(ctx, readMessages(call, ctx.signal))))) as grpc.handleClientStreamingCall<unknown, unknown>;
+        guard(respond(call, method, serving, callback, (ctx) => endpoint(ctx, readMessages(call, ctx.signal))))) as grpc.handleClientStreamingCall<unknown, unknown>;
     case "server_streaming":
       return ((call: grpc.ServerWritableStream<unknown, unknown>) =>
-        guard(stream(call, method, report, (ctx) => endpoint(ctx, call.request)))) as grpc.handleServerStreamingCall<unknown, unknown>;
+        guard(stream(call, method, serving, (ctx) => endpoint(ctx, call.request)))) as grpc.handleServerStreamingCall<unknown, unknown>;
     case "bidi_streaming":
       return ((call: grpc.ServerDuplexStream<unknown, unknown>) =>
-        guard(stream(call, method, report, (ctx) => endpoint(ctx, readMessages(call, ctx.signal))))) as grpc.handleBidiStreamingCall<unknown, unknown>;
+        guard(stream(call, method, serving, (ctx) => endpoint(ctx, readMessages(call, ctx.signal))))) as grpc.handleBidiStreamingCall<unknown, unknown>;
   }
 }
 
@@ -71,19 +86,19 @@ function handlerFor(method: MethodSpec, endpoint: Endpoint, report: ErrorReporte
 async function respond(
   call: AnyServerCall,
   method: MethodSpec,
-  report: ErrorReporter,
+  serving: Serving,
   callback: grpc.sendUnaryData<unknown>,
   run: Run,
 ): Promise<void> {
   // Created inside the try: a call whose setup fails must still be answered, not left to hang.
   let state: ServerCallState | undefined;
   try {
-    state = createCallState(call, method);
+    state = createCallState(call, method, serving.logger);
     const response = await run(state.ctx);
     state.sendHeader();
     callback(null, response, toGrpcMetadata(state.ctx.responseTrailer));
   } catch (thrown) {
-    const error = settleError(thrown, state ?? setupFailureState(method), report);
+    const error = settleError(thrown, state ?? setupFailureState(method, serving.logger), serving.report);
     if (error) callback(error);
   } finally {
     state?.dispose();
@@ -94,20 +109,20 @@ async function respond(
 async function stream(
   call: AnyServerCall & Writable,
   method: MethodSpec,
-  report: ErrorReporter,
+  serving: Serving,
   run: Run,
 ): Promise<void> {
   // Created inside the try, as in respond().
   let state: ServerCallState | undefined;
   try {
-    state = createCallState(call, method);
+    state = createCallState(call, method, serving.logger);
     const responses = (await run(state.ctx)) as AsyncIterable<unknown>;
     const completed = await writeAll(call, responses, state);
     if (!completed) return;
     state.sendHeader();
     call.end(toGrpcMetadata(state.ctx.responseTrailer));
   } catch (thrown) {
-    const error = settleError(thrown, state ?? setupFailureState(method), report);
+    const error = settleError(thrown, state ?? setupFailureState(method, serving.logger), serving.report);
     // grpc-js's own "error" listener on the call turns this into the status and ends the call;
     // destroy() would end it without a status.
     if (error) call.emit("error", error);
@@ -171,6 +186,13 @@ function guard(work: Promise<void>): void {
 function unimplemented(method: MethodSpec): Endpoint {
   return async () => {
     throw new ServiceError(Code.UNIMPLEMENTED, `method ${method.path} is not implemented`);
+  };
+}
+
+function logInternalErrorTo(logger: Logger): ErrorReporter {
+  return (error, ctx) => {
+    if (error.code !== Code.INTERNAL || error.cause === undefined) return;
+    logger.error({ err: error.cause, method: ctx.method.path }, "call failed with INTERNAL");
   };
 }
 

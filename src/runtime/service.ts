@@ -1,0 +1,163 @@
+/**
+ * Running a generated package as a service: the logger, metrics and tracing, the default
+ * middleware, the gRPC server with health and reflection, the admin port, and an orderly shutdown
+ * (readiness off, shutdown hooks such as registry deregistration, then draining calls).
+ */
+import type * as grpc from "@grpc/grpc-js";
+import { collectDefaultMetrics, Registry } from "prom-client";
+import { serveAdmin, type AdminServerHandle } from "./admin.js";
+import type { ServerConfig } from "./config.js";
+import type { Middleware } from "./endpoint.js";
+import { serveGrpc, type GrpcServerHandle } from "./grpc/serve.js";
+import type { GrpcServiceOptions } from "./grpc/server.js";
+import { file_grpc_health_v1_health } from "./gen/grpc/health/v1/health_pb.js";
+import { HealthService } from "./health/health-service.js";
+import { createLogger, type Logger } from "./logger.js";
+import { logging } from "./middleware/logging.js";
+import { clientMetrics, createRpcMetrics, serverMetrics } from "./middleware/metrics.js";
+import { recovery } from "./middleware/recovery.js";
+import { clientTracing, serverTracing } from "./middleware/tracing.js";
+import type { ClientMiddleware } from "./outgoing.js";
+import { addReflectionService } from "./reflection/reflection-service.js";
+import type { ServiceSpec } from "./spec.js";
+import { startTracing, type TracingHandle } from "./telemetry.js";
+
+/** What a generated package tells the runtime about itself (see its `src/gen/server.ts`). */
+export interface ServicePackage {
+  /** The npm package name: the logger's `name` and the default `service.name` of traces. */
+  readonly name: string;
+  /** The services served, with their descriptors for health and reflection. */
+  readonly services: readonly ServiceSpec[];
+  /** Adds the services to a grpc-js server, every call going through `middleware`. */
+  register(server: grpc.Server, options: { middleware: readonly Middleware[] } & GrpcServiceOptions): void;
+}
+
+/** Options of {@link startService}. */
+export interface StartServiceOptions {
+  config: ServerConfig;
+  /** Where `OTEL_*` variables are read from, usually `process.env`; default none (tracing off). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Your own middleware; it runs inside the defaults (tracing, metrics, logging, recovery). */
+  middleware?: readonly Middleware[];
+  /** Default: a pino logger on stdout at `config.logLevel`. */
+  logger?: Logger;
+  /** Default: a new registry with Node's process metrics. */
+  registry?: Registry;
+  /** Default: insecure (plaintext). */
+  credentials?: grpc.ServerCredentials;
+}
+
+/** A started service. */
+export interface RunningService {
+  readonly grpcPort: number;
+  readonly adminPort: number;
+  readonly logger: Logger;
+  /** The metrics served at `/metrics`; register your own here. */
+  readonly registry: Registry;
+  /** Tracing and metrics for clients this service uses: pass as their `middleware` option. */
+  readonly clientMiddleware: readonly ClientMiddleware[];
+  /** Milliseconds from process start until the service was serving. */
+  readonly startupMs: number;
+  /**
+   * Adds work to do at shutdown after readiness goes false and before calls are drained, e.g.
+   * deregistering from a service registry. Hooks run in order; a failing one is logged.
+   */
+  onShutdown(hook: () => Promise<void> | void): void;
+  /**
+   * Shuts down once (later calls return the same promise): readiness and health go to
+   * NOT_SERVING, hooks run, `shutdownDelayMs` passes, new calls are refused, calls in flight get
+   * up to `gracePeriodMs`, then the admin server, tracing and logs are closed.
+   */
+  shutdown(): Promise<void>;
+}
+
+/** Starts everything; resolves once both ports serve. */
+export async function startService(pkg: ServicePackage, options: StartServiceOptions): Promise<RunningService> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ name: pkg.name, level: config.logLevel });
+  const tracing = await startTracing(pkg.name, options.env ?? {});
+  const registry = options.registry ?? defaultRegistry();
+  const health = new HealthService(pkg.services.map((s) => s.typeName));
+  let ready = false;
+  const admin = await serveAdmin({ host: config.host, port: config.adminPort, registry, isReady: () => ready, logger });
+  const middleware = [
+    serverTracing({ tracerProvider: tracing.tracerProvider }),
+    serverMetrics(createRpcMetrics(registry, "server")),
+    logging({ logger, callsPerSecond: config.logCallsPerSecond }),
+    recovery(),
+    ...(options.middleware ?? []),
+  ];
+  let grpcServer: GrpcServerHandle;
+  try {
+    grpcServer = await serveGrpc({
+      host: config.host,
+      port: config.grpcPort,
+      maxMessageBytes: config.maxMessageBytes,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      register: (server) => {
+        pkg.register(server, { middleware, logger });
+        health.addTo(server);
+        if (config.reflection) addReflectionService(server, [...pkg.services.flatMap((s) => (s.file ? [s.file] : [])), file_grpc_health_v1_health]);
+      },
+    });
+  } catch (error) {
+    await Promise.all([admin.close(), tracing.shutdown()]);
+    throw error;
+  }
+  ready = true;
+  const startupMs = Math.round(performance.now());
+  logger.info({ grpc_port: grpcServer.port, admin_port: admin.port, startup_ms: startupMs, tracing: tracing.exporters }, "serving");
+  const hooks: Array<() => Promise<void> | void> = [];
+  const stop = lifecycle({ config, logger, health, admin, grpcServer, tracing, hooks, setNotReady: () => (ready = false) });
+  return {
+    grpcPort: grpcServer.port,
+    adminPort: admin.port,
+    logger,
+    registry,
+    clientMiddleware: [clientTracing({ tracerProvider: tracing.tracerProvider }), clientMetrics(createRpcMetrics(registry, "client"))],
+    startupMs,
+    onShutdown: (hook) => void hooks.push(hook),
+    shutdown: stop,
+  };
+}
+
+function defaultRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+/** What the shutdown sequence works on. */
+interface Running {
+  config: ServerConfig;
+  logger: Logger;
+  health: HealthService;
+  admin: AdminServerHandle;
+  grpcServer: GrpcServerHandle;
+  tracing: TracingHandle;
+  hooks: ReadonlyArray<() => Promise<void> | void>;
+  setNotReady: () => void;
+}
+
+function lifecycle(running: Running): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return () => (stopping ??= shutdownSequence(running));
+}
+
+async function shutdownSequence(running: Running): Promise<void> {
+  const { config, logger } = running;
+  logger.info({ grace_period_ms: config.gracePeriodMs }, "shutting down");
+  running.setNotReady();
+  running.health.shutdown();
+  for (const hook of running.hooks) {
+    try {
+      await hook();
+    } catch (error) {
+      logger.error({ err: error }, "shutdown hook failed");
+    }
+  }
+  if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+  await running.grpcServer.shutdown(config.gracePeriodMs);
+  await Promise.all([running.admin.close(), running.tracing.shutdown().catch((error: unknown) => logger.warn({ err: error }, "flushing traces failed"))]);
+  logger.info("stopped");
+}
