@@ -157,7 +157,11 @@ async function shutdownSequence(running: Running): Promise<void> {
     }
   }
   if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
-  await running.grpcServer.shutdown(config.gracePeriodMs);
+  const drained = running.grpcServer.shutdown(config.gracePeriodMs);
+  // Open Watch calls would hold the drain for the whole grace period; the drain has begun (new
+  // calls are refused), so watchers reconnecting now find no server.
+  running.health.endWatches();
+  await drained;
   await Promise.all([running.admin.close(), running.tracing.shutdown().catch((error: unknown) => logger.warn({ err: error }, "flushing traces failed"))]);
   logger.info("stopped");
 }

@@ -18,7 +18,7 @@ export const REQUEST_ID_KEY = "x-request-id";
 
 /** Options of {@link logging}. */
 export interface LoggingOptions {
-  /** The server's logger; each call gets a child of it. */
+  /** The server's logger; each call gets a child of it as `ctx.logger`. */
   logger: Logger;
   /**
    * Successful calls logged per second before sampling starts (then one in 100); failed calls are
@@ -63,7 +63,7 @@ export function logging(options: LoggingOptions): Middleware {
     const requestId = ctx.requestMetadata.get(REQUEST_ID_KEY) ?? randomUUID();
     if (typeof requestId === "string" && !ctx.responseHeader.has(REQUEST_ID_KEY)) ctx.responseHeader.set(REQUEST_ID_KEY, requestId);
     const traceId = traceIdOf(ctx);
-    const logger = ctx.logger.child({ method: ctx.method.path, request_id: requestId, ...(traceId ? { trace_id: traceId } : {}) });
+    const logger = options.logger.child({ method: ctx.method.path, request_id: requestId, ...(traceId ? { trace_id: traceId } : {}) });
     const started = now();
     const counts = { received: 0, sent: 0 };
     return observeCall({ ...ctx, logger }, input, next, {

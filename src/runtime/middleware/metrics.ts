@@ -60,13 +60,13 @@ export function createRpcMetrics(registry: Registry, side: "server" | "client"):
 
 /** Server middleware recording every call in `metrics` (from `createRpcMetrics(registry, "server")`). */
 export function serverMetrics(metrics: RpcMetrics): Middleware {
-  return (next) => (ctx, input) => observe(ctx, (observed) => next(ctx, observed), input, callObserver(metrics, ctx.method));
+  return (next) => (ctx, input) => observe(ctx, (observed) => next(ctx, observed), input, callObserver(metrics, ctx.method, "server"));
 }
 
 /** Client middleware recording every outgoing call in `metrics` (from `createRpcMetrics(registry, "client")`). */
 export function clientMetrics(metrics: RpcMetrics): ClientMiddleware {
   return (next) => (call, input) =>
-    observe({ method: call.method, signal: call.options.signal }, (observed) => next(call, observed), input, callObserver(metrics, call.method));
+    observe({ method: call.method, signal: call.options.signal }, (observed) => next(call, observed), input, callObserver(metrics, call.method, "client"));
 }
 
 /** Labels per method, computed once: calls are the hot path. */
@@ -77,14 +77,20 @@ const grpcTypes: Record<MethodKind, string> = {
   bidi_streaming: "bidi_stream",
 };
 
-function callObserver(metrics: RpcMetrics, method: MethodSpec): CallObserver {
+/**
+ * An observer counting into `metrics`. The observer hears of inputs and outputs of the endpoint:
+ * a server receives its inputs and sends its outputs, a client the other way round.
+ */
+function callObserver(metrics: RpcMetrics, method: MethodSpec, side: "server" | "client"): CallObserver {
   const labels = { grpc_type: grpcTypes[method.kind], grpc_service: method.serviceName, grpc_method: method.name };
   metrics.started.inc(labels);
   metrics.inFlight.inc(labels);
   const stopTimer = metrics.handlingSeconds.startTimer(labels);
+  const countInput = () => (side === "server" ? metrics.received : metrics.sent).inc(labels);
+  const countOutput = () => (side === "server" ? metrics.sent : metrics.received).inc(labels);
   return {
-    received: () => metrics.received.inc(labels),
-    sent: () => metrics.sent.inc(labels),
+    received: countInput,
+    sent: countOutput,
     end: (error) => {
       stopTimer();
       metrics.inFlight.dec(labels);
