@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs everything the tests need on a fresh Debian machine, then runs the whole suite.
-# Debian packages: protobuf-compiler (protoc, for the protoc-gen-svc plugin tests).
+# Debian packages: protobuf-compiler (protoc, for the protoc-gen-svc plugin tests) and prometheus
+# (a real scraper for test/lifecycle/prometheus.test.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v protoc >/dev/null 2>&1; then
+missing=()
+command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends protobuf-compiler >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # `npm install` rather than `npm ci`: the registry reachable here lacks @bufbuild/buf's macOS and
