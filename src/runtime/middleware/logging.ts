@@ -63,10 +63,10 @@ export function logging(options: LoggingOptions): Middleware {
     const requestId = ctx.requestMetadata.get(REQUEST_ID_KEY) ?? randomUUID();
     if (typeof requestId === "string" && !ctx.responseHeader.has(REQUEST_ID_KEY)) ctx.responseHeader.set(REQUEST_ID_KEY, requestId);
     const traceId = traceIdOf(ctx);
-    const logger = options.logger.child({ method: ctx.method.path, request_id: requestId, ...(traceId ? { trace_id: traceId } : {}) });
+    const bindings = { method: ctx.method.path, request_id: requestId, ...(traceId ? { trace_id: traceId } : {}) };
     const started = now();
     const counts = { received: 0, sent: 0 };
-    return observeCall({ ...ctx, logger }, input, next, {
+    return observeCall(withLazyLogger(ctx, () => options.logger.child(bindings)), input, next, {
       received: () => counts.received++,
       sent: () => counts.sent++,
       end: (error) => {
@@ -74,6 +74,7 @@ export function logging(options: LoggingOptions): Middleware {
         const level = levelForCode(code);
         if (level === "info" && code === Code.OK && !sample()) return;
         const line: Record<string, unknown> = {
+          ...bindings,
           peer: ctx.peer,
           transport: ctx.transport,
           code: codeName(code),
@@ -82,9 +83,23 @@ export function logging(options: LoggingOptions): Middleware {
         if (streamsRequests(ctx.method)) line["messages_received"] = counts.received;
         if (streamsResponses(ctx.method)) line["messages_sent"] = counts.sent;
         if (error) line["error"] = error.message;
-        logger[level](line, "call finished");
+        options.logger[level](line, "call finished");
       },
     });
+  };
+}
+
+/**
+ * The context with a child logger made only when the handler first uses it: most calls never
+ * log, and a pino child per call is a measurable share of a small call's cost.
+ */
+function withLazyLogger(ctx: CallContext, makeLogger: () => Logger): CallContext {
+  let logger: Logger | undefined;
+  return {
+    ...ctx,
+    get logger() {
+      return (logger ??= makeLogger());
+    },
   };
 }
 

@@ -60,13 +60,15 @@ export function createRpcMetrics(registry: Registry, side: "server" | "client"):
 
 /** Server middleware recording every call in `metrics` (from `createRpcMetrics(registry, "server")`). */
 export function serverMetrics(metrics: RpcMetrics): Middleware {
-  return (next) => (ctx, input) => observe(ctx, (observed) => next(ctx, observed), input, callObserver(metrics, ctx.method, "server"));
+  const cache = new WeakMap<MethodSpec, MethodMetrics>();
+  return (next) => (ctx, input) => observe(ctx, (observed) => next(ctx, observed), input, callObserver(metrics, cache, ctx.method, "server"));
 }
 
 /** Client middleware recording every outgoing call in `metrics` (from `createRpcMetrics(registry, "client")`). */
 export function clientMetrics(metrics: RpcMetrics): ClientMiddleware {
+  const cache = new WeakMap<MethodSpec, MethodMetrics>();
   return (next) => (call, input) =>
-    observe({ method: call.method, signal: call.options.signal }, (observed) => next(call, observed), input, callObserver(metrics, call.method, "client"));
+    observe({ method: call.method, signal: call.options.signal }, (observed) => next(call, observed), input, callObserver(metrics, cache, call.method, "client"));
 }
 
 /** Labels per method, computed once: calls are the hot path. */
@@ -77,24 +79,54 @@ const grpcTypes: Record<MethodKind, string> = {
   bidi_streaming: "bidi_stream",
 };
 
+/** The metric children of one method, bound to its labels once: label lookups cost per call. */
+interface MethodMetrics {
+  readonly started: { inc(): void };
+  readonly inFlight: { inc(): void; dec(): void };
+  readonly handlingSeconds: { startTimer(): () => unknown };
+  readonly received: { inc(): void };
+  readonly sent: { inc(): void };
+  /** `handled` by code, bound as codes occur. */
+  readonly handled: Map<Code, { inc(): void }>;
+  readonly labels: Record<Label, string>;
+}
+
 /**
  * An observer counting into `metrics`. The observer hears of inputs and outputs of the endpoint:
  * a server receives its inputs and sends its outputs, a client the other way round.
  */
-function callObserver(metrics: RpcMetrics, method: MethodSpec, side: "server" | "client"): CallObserver {
-  const labels = { grpc_type: grpcTypes[method.kind], grpc_service: method.serviceName, grpc_method: method.name };
-  metrics.started.inc(labels);
-  metrics.inFlight.inc(labels);
-  const stopTimer = metrics.handlingSeconds.startTimer(labels);
-  const countInput = () => (side === "server" ? metrics.received : metrics.sent).inc(labels);
-  const countOutput = () => (side === "server" ? metrics.sent : metrics.received).inc(labels);
+function callObserver(metrics: RpcMetrics, cache: WeakMap<MethodSpec, MethodMetrics>, method: MethodSpec, side: "server" | "client"): CallObserver {
+  let bound = cache.get(method);
+  if (bound === undefined) cache.set(method, (bound = bind(metrics, method)));
+  const m = bound;
+  m.started.inc();
+  m.inFlight.inc();
+  const stopTimer = m.handlingSeconds.startTimer();
+  const input = side === "server" ? m.received : m.sent;
+  const output = side === "server" ? m.sent : m.received;
   return {
-    received: countInput,
-    sent: countOutput,
+    received: () => input.inc(),
+    sent: () => output.inc(),
     end: (error) => {
       stopTimer();
-      metrics.inFlight.dec(labels);
-      metrics.handled.inc({ ...labels, grpc_code: codeName(error?.code ?? Code.OK) });
+      m.inFlight.dec();
+      const code = error?.code ?? Code.OK;
+      let handled = m.handled.get(code);
+      if (handled === undefined) m.handled.set(code, (handled = metrics.handled.labels({ ...m.labels, grpc_code: codeName(code) })));
+      handled.inc();
     },
+  };
+}
+
+function bind(metrics: RpcMetrics, method: MethodSpec): MethodMetrics {
+  const labels = { grpc_type: grpcTypes[method.kind], grpc_service: method.serviceName, grpc_method: method.name };
+  return {
+    started: metrics.started.labels(labels),
+    inFlight: metrics.inFlight.labels(labels),
+    handlingSeconds: metrics.handlingSeconds.labels(labels),
+    received: metrics.received.labels(labels),
+    sent: metrics.sent.labels(labels),
+    handled: new Map(),
+    labels,
   };
 }
