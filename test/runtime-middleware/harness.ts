@@ -3,11 +3,11 @@
  * middleware chain, a logger whose lines the test reads, and cleanup.
  */
 import { pino } from "pino";
-import type { GrpcConnectionOptions, Logger, Middleware } from "../../src/runtime/index.js";
+import { ServiceError, type GrpcConnectionOptions, type Logger, type Middleware } from "../../src/runtime/index.js";
 import { EchoClient } from "../../generated-samples/echo/src/gen/echo/grpc-client.js";
 import { registerGrpcServices } from "../../generated-samples/echo/src/gen/server.js";
 import type { EchoService } from "../../generated-samples/echo/src/gen/echo/service.js";
-import { Opened } from "../samples/serve.js";
+import { Opened, rejectionOf } from "../samples/serve.js";
 
 /** A pino logger writing into memory, one parsed JSON object per line. */
 export class LogCapture {
@@ -42,3 +42,10 @@ export async function eventually(condition: () => boolean | Promise<boolean>, ms
 }
 
 export { Opened };
+
+/** The ServiceError a call fails with; fails the test if it succeeds or throws something else. */
+export async function failureOf(promise: Promise<unknown>): Promise<ServiceError> {
+  const error = await rejectionOf(promise);
+  if (!(error instanceof ServiceError)) throw new Error(`expected a ServiceError, got ${String(error)}`);
+  return error;
+}

@@ -3,8 +3,8 @@ import { Registry } from "prom-client";
 import { afterEach, expect, test } from "vitest";
 import { clientMetrics, Code, createRpcMetrics, serverMetrics } from "../../src/runtime/index.js";
 import { EchoHandler } from "../../generated-samples/echo/src/handlers/echo.js";
-import { collect, rejectionOf } from "../samples/serve.js";
-import { eventually, Opened, serveEcho } from "./harness.js";
+import { collect } from "../samples/serve.js";
+import { Opened, eventually, failureOf, serveEcho } from "./harness.js";
 
 const opened = new Opened();
 afterEach(() => opened.closeAll());
@@ -26,7 +26,7 @@ test("server and client count calls by method and code, messages each way, laten
 
   await echo.echo({ text: "a" });
   await echo.echo({ text: "b" });
-  await rejectionOf(echo.echo({ responseStatus: { code: Code.NOT_FOUND, message: "m" } }));
+  await failureOf(echo.echo({ responseStatus: { code: Code.NOT_FOUND, message: "m" } }));
   expect(await collect(echo.expand({ count: 4, request: { text: "x" } }))).toHaveLength(4);
   async function* two() {
     yield { text: "1" };
@@ -55,7 +55,7 @@ test("in-flight counts calls while they run, and a cancelled stream ends as CANC
   const slow = echo.echo({ text: "slow", delayMs: 5000 }, { signal: abort.signal });
   await eventually(async () => (await valueOf(registry, "grpc_server_in_flight", { grpc_method: "Echo" })) === 1);
   abort.abort();
-  expect((await rejectionOf(slow)).code).toBe(Code.CANCELLED);
+  expect((await failureOf(slow)).code).toBe(Code.CANCELLED);
   await eventually(async () => (await valueOf(registry, "grpc_server_handled_total", { grpc_method: "Echo", grpc_code: "CANCELLED" })) === 1);
   expect(await valueOf(registry, "grpc_server_in_flight", {})).toBe(0);
 });

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, test } from "vitest";
 import { Code, logging, recovery, ServiceError, type CallContext } from "../../src/runtime/index.js";
 import { EchoHandler } from "../../generated-samples/echo/src/handlers/echo.js";
 import type { EchoRequest, ExpandRequest } from "../../generated-samples/echo/src/gen/pb/echo/v1/echo_pb.js";
-import { collect, rejectionOf } from "../samples/serve.js";
-import { eventually, LogCapture, Opened, serveEcho } from "./harness.js";
+import { collect } from "../samples/serve.js";
+import { LogCapture, Opened, eventually, failureOf, serveEcho } from "./harness.js";
 
 /** Fails with a plain Error (a bug) when asked to, so recovery has something to catch. */
 class FaultyEcho extends EchoHandler {
@@ -33,7 +33,7 @@ async function start(callsPerSecond = 0) {
 describe("recovery", () => {
   test("a thrown Error answers INTERNAL with a fixed message; the cause is logged, never sent", async () => {
     const { logs, client } = await start();
-    const error = await rejectionOf(client.echo({ text: "bug" }));
+    const error = await failureOf(client.echo({ text: "bug" }));
     expect(error).toBeInstanceOf(ServiceError);
     expect(error.code).toBe(Code.INTERNAL);
     expect(error.message).toBe("internal error");
@@ -47,7 +47,7 @@ describe("recovery", () => {
   test("a stream that fails half-way ends with INTERNAL after the messages already sent", async () => {
     const { logs, client } = await start();
     const received: string[] = [];
-    const error = await rejectionOf(
+    const error = await failureOf(
       (async () => {
         for await (const response of client.expand({ count: 3, request: { text: "bug" } })) received.push(response.text);
       })(),
@@ -60,7 +60,7 @@ describe("recovery", () => {
 
   test("a ServiceError passes through unchanged", async () => {
     const { client } = await start();
-    const error = await rejectionOf(client.echo({ text: "x", responseStatus: { code: Code.NOT_FOUND, message: "no such echo" } }));
+    const error = await failureOf(client.echo({ text: "x", responseStatus: { code: Code.NOT_FOUND, message: "no such echo" } }));
     expect([error.code, error.message]).toEqual([Code.NOT_FOUND, "no such echo"]);
   });
 });
@@ -96,7 +96,7 @@ describe("logging", () => {
     [Code.DATA_LOSS, 50],
   ])("code %i is logged at level %i", async (code, level) => {
     const { logs, client } = await start();
-    await rejectionOf(client.echo({ responseStatus: { code, message: "m" } }));
+    await failureOf(client.echo({ responseStatus: { code, message: "m" } }));
     expect(logs.withMessage("call finished")[0]).toMatchObject({ level, error: "m" });
   });
 
@@ -115,7 +115,7 @@ describe("logging", () => {
   test("under load, successful calls are sampled; failures are always logged", async () => {
     const { logs, client } = await start(5);
     await Promise.all(Array.from({ length: 40 }, () => client.echo({ text: "x" })));
-    await Promise.all(Array.from({ length: 3 }, () => rejectionOf(client.echo({ responseStatus: { code: Code.INTERNAL, message: "m" } }))));
+    await Promise.all(Array.from({ length: 3 }, () => failureOf(client.echo({ responseStatus: { code: Code.INTERNAL, message: "m" } }))));
     const finished = logs.withMessage("call finished");
     // The 40 successes fit in one or two one-second windows: 5 each, plus 1 in 100 after that.
     expect(finished.filter((line) => line["code"] === "OK").length).toBeLessThanOrEqual(10);

@@ -14,8 +14,7 @@ import {
 import { EchoClient } from "../../generated-samples/echo/src/gen/echo/grpc-client.js";
 import type { EchoRequest } from "../../generated-samples/echo/src/gen/pb/echo/v1/echo_pb.js";
 import { EchoHandler } from "../../generated-samples/echo/src/handlers/echo.js";
-import { rejectionOf } from "../samples/serve.js";
-import { eventually, LogCapture, Opened, serveEcho } from "./harness.js";
+import { LogCapture, Opened, eventually, failureOf, serveEcho } from "./harness.js";
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
@@ -83,8 +82,8 @@ describe("with the trace SDK", () => {
     const exporter = new InMemorySpanExporter();
     const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
     const { client } = await serveEcho(opened, new EchoHandler(), { middleware: [serverTracing({ tracerProvider })] });
-    await rejectionOf(client.echo({ responseStatus: { code: Code.NOT_FOUND, message: "nope" } }));
-    await rejectionOf(client.echo({ responseStatus: { code: Code.INTERNAL, message: "broken" } }));
+    await failureOf(client.echo({ responseStatus: { code: Code.NOT_FOUND, message: "nope" } }));
+    await failureOf(client.echo({ responseStatus: { code: Code.INTERNAL, message: "broken" } }));
     await eventually(() => exporter.getFinishedSpans().length === 2);
     const [notFound, internal] = exporter.getFinishedSpans();
     expect(notFound!.attributes["rpc.grpc.status_code"]).toBe(Code.NOT_FOUND);
@@ -120,7 +119,7 @@ describe("deadline and cancellation propagation", () => {
   test("an expired incoming call fails the outgoing one with DEADLINE_EXCEEDED, and cancelling cancels it", async () => {
     const { back, frontClient } = await startPair([], []);
     // The back server waits longer than the caller does: the back call must end with the front one.
-    const expired = await rejectionOf(frontClient.echo({ text: "slow", delayMs: 10_000 }, { timeoutMs: 300 }));
+    const expired = await failureOf(frontClient.echo({ text: "slow", delayMs: 10_000 }, { timeoutMs: 300 }));
     expect(expired.code).toBe(Code.DEADLINE_EXCEEDED);
     await eventually(() => back.calls.length === 1 && back.calls[0]!.signal.aborted);
 
@@ -128,7 +127,7 @@ describe("deadline and cancellation propagation", () => {
     const cancelled = frontClient.echo({ text: "slow", delayMs: 10_000 }, { signal: abort.signal });
     await eventually(() => back.calls.length === 2);
     abort.abort();
-    expect((await rejectionOf(cancelled)).code).toBe(Code.CANCELLED);
+    expect((await failureOf(cancelled)).code).toBe(Code.CANCELLED);
     await eventually(() => back.calls[1]!.signal.aborted);
   });
 });
