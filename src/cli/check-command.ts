@@ -1,7 +1,9 @@
 /**
  * `gen-svc check`: for every `gen-svc.json` under the given directories, regenerate in memory
  * from the manifest and compare with the disk. Stale generated files are printed as unified diffs
- * (stdout) and the command exits 1; user-owned files are never compared.
+ * (stdout) and the command exits 1. Handler files are checked against the contract the way
+ * `generate` would merge it: what it would change is reported with `file:line:col` and a diff, and
+ * counts as stale; other user-owned files are never compared.
  */
 import { dirname, join, resolve } from "node:path";
 import { unifiedDiff } from "./diff.js";
@@ -10,6 +12,9 @@ import { exitCodes } from "./errors.js";
 import { readText, walkFiles, type FileSystem } from "./fs.js";
 import type { CommandDeps } from "./generate-command.js";
 import { manifestName, manifestOptionPairs, parseManifest, serializeManifest } from "./manifest.js";
+import { handlerRecords, planHandlers, type HandlerPlan } from "../frontend/handlers.js";
+import type { Finding } from "../merge/merge.js";
+import { outputReader } from "./output-plan.js";
 import { relativePosix } from "./paths.js";
 import { produce } from "./produce.js";
 
@@ -59,8 +64,9 @@ async function findManifests(fs: FileSystem, cwd: string, roots: readonly string
  */
 async function checkPackage(deps: CommandDeps, manifestPath: string): Promise<number> {
   try {
-    const diffs = await packageDiffs(deps, manifestPath);
+    const { diffs, warnings } = await packageDiffs(deps, manifestPath);
     for (const diff of diffs) deps.stdout(diff);
+    for (const warning of warnings) deps.stderr(`gen-svc: warning: ${warning}\n`);
     return diffs.length;
   } catch (error) {
     const where = relativePosix(deps.cwd, manifestPath);
@@ -69,8 +75,14 @@ async function checkPackage(deps: CommandDeps, manifestPath: string): Promise<nu
   }
 }
 
+/** What is stale in one package (one entry per file) and what only deserves a warning. */
+interface PackageReport {
+  diffs: string[];
+  warnings: string[];
+}
+
 /** The diffs between the disk and a regeneration of the manifest at `manifestPath`. */
-async function packageDiffs(deps: CommandDeps, manifestPath: string): Promise<string[]> {
+async function packageDiffs(deps: CommandDeps, manifestPath: string): Promise<PackageReport> {
   const display = relativePosix(deps.cwd, manifestPath);
   const manifest = parseManifest(await readText(deps.fs, manifestPath), display);
   const dir = dirname(manifestPath);
@@ -83,7 +95,7 @@ async function packageDiffs(deps: CommandDeps, manifestPath: string): Promise<st
     pairs: manifestOptionPairs(manifest),
   });
   const expected = new Map(produced.files.filter((file) => !file.userOwned).map((file) => [file.path, file.content]));
-  expected.set(manifestName, serializeManifest({ ...manifest, files: [...expected.keys()] }));
+  expected.set(manifestName, serializeManifest({ ...manifest, files: [...expected.keys()], handlers: handlerRecords(produced.files) }));
   const diffs: string[] = [];
   const compare = async (path: string, content: string | undefined) => {
     const onDisk = await readIfFile(deps.fs, join(dir, path));
@@ -93,7 +105,26 @@ async function packageDiffs(deps: CommandDeps, manifestPath: string): Promise<st
   // Files the manifest says gen-svc wrote that it would no longer write: a regeneration deletes them.
   const produces = new Set(produced.files.map((file) => file.path));
   for (const path of manifest.files) if (!produces.has(path)) await compare(path, undefined);
-  return diffs;
+  const handlers = await planHandlers(produced.files, outputReader(deps.fs, dir), manifest.handlers);
+  return handlerReport(handlers, fromCwd, diffs);
+}
+
+/**
+ * Adds the handler files that `generate` would change (a missing file, a missing method, a
+ * signature, a method to mark) to `diffs`, each as its `file:line:col` findings and a unified
+ * diff; findings `generate` would not change anything for are warnings.
+ */
+function handlerReport(handlers: HandlerPlan, fromCwd: (path: string) => string, diffs: string[]): PackageReport {
+  const warnings = handlers.orphans.map((orphan) => fromCwd(orphan));
+  for (const path of handlers.created) diffs.push(`${fromCwd(path)}: missing; gen-svc generate writes a stub handler there\n`);
+  for (const merge of handlers.merges) {
+    const where = (finding: Finding) => `${fromCwd(merge.path)}:${finding.at.line}:${finding.at.column}: ${finding.message}`;
+    warnings.push(...merge.result.findings.filter((f) => !f.changes).map(where));
+    if (!merge.result.changed) continue;
+    const findings = merge.result.findings.filter((f) => f.changes).map((f) => `${where(f)}\n`);
+    diffs.push(findings.join("") + unifiedDiff(fromCwd(merge.path), merge.existing, merge.result.text));
+  }
+  return { diffs, warnings };
 }
 
 async function readIfFile(fs: FileSystem, path: string): Promise<string | undefined> {

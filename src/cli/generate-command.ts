@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import type { FileSystem } from "./fs.js";
+import { generateReport } from "./handler-report.js";
 import { pairsToManifestOptions } from "./manifest.js";
 import { planOutput } from "./output-plan.js";
 import { applyOutputPlan, describeOutcome } from "./output-write.js";
@@ -40,6 +41,9 @@ export async function runGenerate(deps: CommandDeps, args: GenerateArgs): Promis
   };
   const plan = await planOutput(deps.fs, { path: outDir, display: args.out }, produced.files, manifest);
   const outcome = await applyOutputPlan(deps.fs, plan);
+  const report = generateReport(plan.handlers, outcome, args.out);
+  report.stdout.forEach(deps.stdout);
+  report.stderr.forEach(deps.stderr);
   deps.stdout(`gen-svc: ${describeOutcome(outcome, args.out)}\n`);
   return 0;
 }

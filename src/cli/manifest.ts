@@ -1,11 +1,13 @@
 /**
  * `gen-svc.json`, written at the root of every output directory: how to regenerate it (inputs,
  * include directories and options, all paths relative to the manifest, posix) and which files
- * gen-svc owns there (the generated ones, not the user-owned ones). It marks the directory as
- * gen-svc's, lets `generate` delete files it no longer produces, and lets `check` regenerate.
+ * gen-svc owns there (the generated ones, not the user-owned ones), and the contract each handler
+ * file was last merged against. It marks the directory as gen-svc's, lets `generate` delete files
+ * it no longer produces and tell removed RPCs from user methods, and lets `check` regenerate.
  * Its bytes are deterministic: fixed key order, sorted option keys and files, 2-space JSON.
  */
 import { isRepeatable } from "./flags.js";
+import type { HandlerRecord } from "../frontend/handlers.js";
 import { UserError } from "../frontend/errors.js";
 import { compareStrings } from "../model/order.js";
 import { isSafeRelativePath } from "./paths.js";
@@ -24,6 +26,12 @@ export interface Manifest {
   options: Record<string, string | string[]>;
   /** The generated (not user-owned) files, relative, sorted. */
   files: string[];
+  /**
+   * The handler files and the contract each was last generated or merged against (service full
+   * name, RPC methods): how the next run tells a removed RPC from the user's own method. Absent
+   * in manifests of older versions and when there are no handlers.
+   */
+  handlers?: HandlerRecord[];
 }
 
 /** The manifest's bytes, as text. */
@@ -35,6 +43,9 @@ export function serializeManifest(manifest: Manifest): string {
     includes: manifest.includes,
     options,
     files: [...manifest.files].sort(compareStrings),
+    ...(manifest.handlers && manifest.handlers.length > 0
+      ? { handlers: [...manifest.handlers].sort((a, b) => compareStrings(a.path, b.path)).map((h) => ({ path: h.path, service: h.service, methods: h.methods })) }
+      : {}),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
@@ -83,7 +94,20 @@ function manifestProblem(value: unknown): string | undefined {
     if (typeof item !== "string" && !isStringList(item)) return `option "${key}" must be a string or a list of strings`;
   }
   const unsafe = (record.files as string[]).find((file) => !isSafeRelativePath(file));
-  return unsafe === undefined ? undefined : `"files" has a path outside the directory: ${unsafe}`;
+  if (unsafe !== undefined) return `"files" has a path outside the directory: ${unsafe}`;
+  return record.handlers === undefined ? undefined : handlersProblem(record.handlers);
+}
+
+function handlersProblem(handlers: unknown): string | undefined {
+  if (!Array.isArray(handlers)) return `"handlers" must be a list`;
+  for (const item of handlers as unknown[]) {
+    const handler = item as Record<string, unknown> | null;
+    if (typeof handler !== "object" || handler === null || typeof handler.path !== "string" || typeof handler.service !== "string" || !isStringList(handler.methods)) {
+      return `each of "handlers" must have a "path", a "service" and a list of "methods"`;
+    }
+    if (!isSafeRelativePath(handler.path)) return `"handlers" has a path outside the directory: ${handler.path}`;
+  }
+  return undefined;
 }
 
 function isStringList(value: unknown): value is string[] {

@@ -1,12 +1,14 @@
 /**
  * Deciding what a generation does to its output directory, before anything is written:
- * which files to write, which user-owned files to keep, which stale files to delete, and whether
+ * which files to write, which user-owned files to keep, which handler files to merge (see
+ * src/frontend/handlers.ts), which stale files to delete, and whether
  * the directory may be written at all (it must be new, empty, or already gen-svc's, and a change of
  * layout must not orphan user code).
  */
 import { join, posix } from "node:path";
 import type { GeneratedFile } from "../core/generate.js";
 import { UserError } from "../frontend/errors.js";
+import { handlerRecords, planHandlers, type HandlerPlan, type OutputReader } from "../frontend/handlers.js";
 import { readText, type FileSystem } from "./fs.js";
 import { checkLayoutChange } from "./layout-guard.js";
 import { isSafeRelativePath } from "./paths.js";
@@ -19,6 +21,11 @@ export interface PlannedWrite {
   content: string;
   /** Written only if still absent when the write happens (see output-write.ts). */
   userOwned: boolean;
+  /**
+   * For a merged handler file: the text it had when read. It is replaced only if it still has
+   * exactly that text when the write happens (else the user's newer edit is kept).
+   */
+  replaces?: string;
 }
 
 /** Everything `applyOutputPlan` will do; computed without writing. */
@@ -33,6 +40,8 @@ export interface OutputPlan {
   leftovers: string[];
   /** The new manifest's text. */
   manifest: string;
+  /** What happens to the handler files (merges, warnings). */
+  handlers: HandlerPlan;
 }
 
 /** Where to write, as resolved and as the user named it (for messages). */
@@ -52,10 +61,14 @@ export async function planOutput(
   const previous = await previousOutput(fs, out);
   const paths = files.map((file) => file.path);
   if (previous.manifest !== undefined) await checkLayoutChange(fs, out, previous.manifest.files, paths);
+  const handlers = await planHandlers(files, outputReader(fs, out.path), previous.manifest?.handlers);
+  const merges = new Map(handlers.merges.map((merge) => [merge.path, merge]));
   const writes: PlannedWrite[] = [];
   const kept: string[] = [];
   for (const file of files) {
-    if (file.userOwned && (await fs.kind(join(out.path, file.path))) !== undefined) kept.push(file.path);
+    const merge = merges.get(file.path);
+    if (merge?.result.changed) writes.push({ path: file.path, content: merge.result.text, userOwned: true, replaces: merge.existing });
+    else if (file.userOwned && (merge !== undefined || (await fs.kind(join(out.path, file.path))) !== undefined)) kept.push(file.path);
     else writes.push({ path: file.path, content: file.content, userOwned: file.userOwned });
   }
   const produced = new Set(paths);
@@ -65,7 +78,20 @@ export async function planOutput(
   const dirs = [manifestName, ...paths, ...previousFiles].map((path) => posix.dirname(path));
   const leftovers = [...new Set([...previous.leftovers, ...(await stagedFilesIn(fs, out.path, dirs))])];
   const generated = files.filter((file) => !file.userOwned).map((file) => file.path);
-  return { outDir: out.path, writes, kept, deletes, leftovers, manifest: serializeManifest({ ...manifest, files: generated }) };
+  const manifestText = serializeManifest({ ...manifest, files: generated, handlers: handlerRecords(files) });
+  return { outDir: out.path, writes, kept, deletes, leftovers, manifest: manifestText, handlers };
+}
+
+/** The output directory through the reader the shared handler planning uses. */
+export function outputReader(fs: FileSystem, outDir: string): OutputReader {
+  return {
+    read: async (path) => ((await fs.kind(join(outDir, path))) === "file" ? readText(fs, join(outDir, path)) : undefined),
+    listFiles: async (dir) => {
+      const full = join(outDir, dir);
+      if ((await fs.kind(full)) !== "directory") return [];
+      return (await fs.list(full)).filter((entry) => entry.kind === "file").map((entry) => entry.name);
+    },
+  };
 }
 
 /** What an earlier run left in the output directory. */

@@ -7,10 +7,12 @@
  * each file is still either the old or the new version, never a torn one.
  *
  * Generated files are renamed over their targets. User-owned files are created exclusively: one
- * that appeared since planning (an editor, a second run) is the user's now and is kept.
+ * that appeared since planning (an editor, a second run) is the user's now and is kept. A merged
+ * handler file replaces its target only if the target still holds the text the merge read; one
+ * edited since (an editor saved it) is kept as the user left it, and reported.
  */
 import { dirname, join } from "node:path";
-import { makeDirs, type FileSystem } from "./fs.js";
+import { makeDirs, readText, type FileSystem } from "./fs.js";
 import { manifestName } from "./manifest.js";
 import type { OutputPlan } from "./output-plan.js";
 import { stagedPath } from "./staging.js";
@@ -22,6 +24,8 @@ interface Staged {
   /** Relative to the output directory, for the outcome. */
   path: string;
   userOwned: boolean;
+  /** For a merged handler file: the text the target must still have. */
+  replaces?: string;
 }
 
 /** What a plan did once carried out. */
@@ -29,6 +33,10 @@ export interface WriteOutcome {
   written: number;
   /** User-owned files left as they were: those the plan kept and those that appeared since. */
   kept: string[];
+  /** Handler files the merge updated. */
+  merged: string[];
+  /** Handler files not updated because they changed on disk while gen-svc ran. */
+  changedMeanwhile: string[];
   /** Stale files deleted. */
   deleted: number;
 }
@@ -44,17 +52,25 @@ export async function applyOutputPlan(fs: FileSystem, plan: OutputPlan): Promise
     await discard(fs, staged, createdDirs);
     throw error;
   }
-  const lateKept = await commit(fs, staged);
+  const { kept: lateKept, merged, changedMeanwhile } = await commit(fs, staged);
   let deleted = 0;
   for (const path of plan.deletes) if (await deleteStale(fs, plan.outDir, path)) deleted++;
   // An interrupted earlier run's staged files: never renamed, so nothing refers to them.
   for (const path of plan.leftovers) await fs.remove(join(plan.outDir, path));
-  return { written: plan.writes.length - lateKept.length, kept: [...plan.kept, ...lateKept], deleted };
+  const mergeWrites = plan.writes.filter((write) => write.replaces !== undefined).length;
+  return {
+    written: plan.writes.length - mergeWrites - lateKept.length,
+    kept: [...plan.kept, ...lateKept, ...changedMeanwhile],
+    merged,
+    changedMeanwhile,
+    deleted,
+  };
 }
 
-/** A one-line summary of what was done: `wrote N files in out (M user-owned kept)`. */
+/** A one-line summary of what was done: `wrote N files in out (K handlers updated, M user-owned kept)`. */
 export function describeOutcome(outcome: WriteOutcome, display: string): string {
   const parts = [`${outcome.kept.length} user-owned kept`];
+  if (outcome.merged.length > 0) parts.unshift(`${outcome.merged.length} ${outcome.merged.length === 1 ? "handler" : "handlers"} updated`);
   if (outcome.deleted > 0) parts.push(`${outcome.deleted} stale removed`);
   return `wrote ${outcome.written} files in ${display} (${parts.join(", ")})`;
 }
@@ -62,7 +78,7 @@ export function describeOutcome(outcome: WriteOutcome, display: string): string 
 async function stage(
   fs: FileSystem,
   outDir: string,
-  write: { path: string; content: string; userOwned: boolean },
+  write: { path: string; content: string; userOwned: boolean; replaces?: string },
   createdDirs: string[],
 ): Promise<Staged> {
   const target = join(outDir, write.path);
@@ -74,25 +90,48 @@ async function stage(
     await fs.remove(temp); // A partial temporary file would outlive the error otherwise.
     throw error;
   }
-  return { temp, target, path: write.path, userOwned: write.userOwned };
+  return { temp, target, path: write.path, userOwned: write.userOwned, ...(write.replaces === undefined ? {} : { replaces: write.replaces }) };
 }
 
-/**
- * Moves every staged file into place; returns the user-owned files that were kept because they
- * appeared since planning. On a failure, drops the staged files not yet moved.
- */
-async function commit(fs: FileSystem, staged: readonly Staged[]): Promise<string[]> {
-  const kept: string[] = [];
+/** What committing did to user-owned files. */
+interface Committed {
+  /** New user-owned files not written because one appeared since planning. */
+  kept: string[];
+  /** Merged handler files moved into place. */
+  merged: string[];
+  /** Merged handler files not written because they changed since they were read. */
+  changedMeanwhile: string[];
+}
+
+/** Moves every staged file into place. On a failure, drops the staged files not yet moved. */
+async function commit(fs: FileSystem, staged: readonly Staged[]): Promise<Committed> {
+  const done: Committed = { kept: [], merged: [], changedMeanwhile: [] };
   for (const [index, file] of staged.entries()) {
     try {
       if (!file.userOwned) await fs.rename(file.temp, file.target);
-      else if (!(await createExclusive(fs, file))) kept.push(file.path);
+      else if (file.replaces !== undefined) (await replaceIfUnchanged(fs, file, file.replaces)) ? done.merged.push(file.path) : done.changedMeanwhile.push(file.path);
+      else if (!(await createExclusive(fs, file))) done.kept.push(file.path);
     } catch (error) {
       await discard(fs, staged.slice(index), []);
       throw error;
     }
   }
-  return kept;
+  return done;
+}
+
+/**
+ * Renames a merged handler file over its target if the target still has the text the merge read;
+ * otherwise removes the staged file and leaves the user's newer text. (A check then rename, not
+ * atomic: it narrows the window in which an editor's save could be lost to the rename itself.)
+ */
+async function replaceIfUnchanged(fs: FileSystem, file: Staged, expected: string): Promise<boolean> {
+  const current = (await fs.kind(file.target)) === "file" ? await readText(fs, file.target) : undefined;
+  if (current !== expected) {
+    await fs.remove(file.temp);
+    return false;
+  }
+  await fs.rename(file.temp, file.target);
+  return true;
 }
 
 /** Error codes of a file system that has no hard links (FAT, some network shares). */

@@ -24,10 +24,19 @@ export interface GeneratedFile {
   /** User-owned files (handlers, main.ts, tests) are written once and never overwritten. */
   userOwned: boolean;
   /**
-   * Set on handler files only: the full name of the service the file implements. Front ends merge
-   * contract changes into an existing handler file instead of keeping it as it is.
+   * Set on handler files only: the service the file implements (full name) and its RPC methods in
+   * contract order. Front ends merge contract changes into an existing handler file instead of
+   * keeping it as it is, and record these in their manifest.
    */
-  service?: string;
+  handler?: HandlerInfo;
+}
+
+/** What a handler file implements. */
+export interface HandlerInfo {
+  /** The service's full name, `greeter.v1.Greeter`. */
+  service: string;
+  /** The handler method of each RPC, in contract order. */
+  methods: string[];
 }
 
 /** The template of handler files (user-owned, merged on regeneration). */
@@ -76,15 +85,15 @@ async function packageOutput(
 ): Promise<GeneratedFile[]> {
   const render = createRenderer();
   const names = namesForServices(pkg.services);
-  const views: Array<FileView & { service?: string }> = pkg.services.flatMap((service) =>
+  const views: Array<FileView & { handler?: HandlerInfo }> = pkg.services.flatMap((service) =>
     serviceFiles({ service, names: names.get(service)!, header: headerFor([service.file]) }).map((view) =>
-      view.template === handlerTemplate ? { ...view, service: service.typeName } : view,
+      view.template === handlerTemplate ? { ...view, handler: { service: service.typeName, methods: service.methods.map((m) => m.localName) } } : view,
     ),
   );
   const shared = packageFiles({ pkg, names, packageName, runtimeDependency: options.runtimeDependency, header: headerFor(pkg.files) });
   views.push(...shared.views);
   const rendered = [
-    ...views.map((v) => ({ path: v.path, content: render(v), userOwned: v.userOwned, ...(v.service === undefined ? {} : { service: v.service }) })),
+    ...views.map((v) => ({ path: v.path, content: render(v), userOwned: v.userOwned, ...(v.handler === undefined ? {} : { handler: v.handler }) })),
     ...shared.json.map((j) => ({ path: j.path, content: JSON.stringify(j.value, null, 2), userOwned: true })),
     ...generateMessageCode(request, importClosure(registry, pkg.files)).map((m) => ({
       path: `${messagesDir}/${m.path}`,

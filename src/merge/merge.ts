@@ -87,6 +87,12 @@ export function mergeHandler(input: MergeInput): MergeResult {
   return state.finish();
 }
 
+/** Whether `text` declares a top-level class implementing `interfaceName` (false when it does not parse). */
+export function declaresImplementation(text: string, interfaceName: string): boolean {
+  const file = parseSource(text);
+  return syntaxError(file) === undefined && topLevelClasses(file).some((c) => implementedNames(c).includes(interfaceName));
+}
+
 /** The handler class: by the generated name, else the only class implementing the interface. */
 function findHandlerClass(file: ts.SourceFile, contract: HandlerContract): ts.ClassDeclaration | undefined {
   const classes = topLevelClasses(file);
@@ -207,19 +213,13 @@ class MergeState {
       const marked = markerRanges(this.file, member).length > 0;
       if (!marked && !previous.has(name)) continue; // The user's own method.
       const pos = member.name.getStart(this.file);
-      const text = `method ${name}() has no RPC in ${this.service}, so it is not served`;
+      const message = `method ${name}() has no RPC in ${this.service}, so it is not served: delete it, or restore the RPC`;
       if (marked) {
-        this.findings.push({ kind: "no-rpc", changes: false, message: `${text}; delete it, or restore the RPC`, summary: `${text}; delete it, or restore the RPC`, pos });
+        this.findings.push({ kind: "no-rpc", changes: false, message, summary: message, pos });
         continue;
       }
       this.edits.push(insertMarker(this.file, member, this.service, this.layout.lineBreak));
-      this.findings.push({
-        kind: "marked",
-        changes: true,
-        message: `${text}; gen-svc generate marks it @deprecated`,
-        summary: `${text}; marked it @deprecated (not deleted): delete it, or restore the RPC`,
-        pos,
-      });
+      this.findings.push({ kind: "marked", changes: true, message, summary: `marked ${name}() @deprecated (no RPC; not deleted)`, pos });
     }
   }
 

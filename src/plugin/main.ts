@@ -3,10 +3,11 @@
  * from stdin, writes the CodeGeneratorResponse to stdout and returns the exit status: 0 whenever
  * a response was written (even one carrying an error, as the protocol asks), 1 when stdin is not
  * a request. Parameters: the generator options (`service=a,package_name=b`) plus `out_dir=<dir>`:
- * with it, user-owned files that already exist in that directory are not emitted, so re-running
- * protoc never overwrites user code; without it, every file is emitted and protoc overwrites.
+ * with it, user-owned files that already exist in that directory are not emitted (handler files
+ * are emitted merged with the contract's changes), so re-running protoc never loses user code;
+ * without it, every file is emitted and protoc overwrites.
  */
-import { access } from "node:fs/promises";
+import { access, readdir, readFile } from "node:fs/promises";
 import { lazyGenerate } from "../frontend/generator.js";
 import { defaultRuntimeSpec, ownVersion } from "../frontend/package-info.js";
 import { encodeResponse, parseRequest, respond, type PluginDeps } from "./plugin.js";
@@ -59,6 +60,13 @@ export function pluginDeps(proc: Pick<PluginProcess, "stderr">): PluginDeps {
     generate: (request, options) => lazyGenerate(request, options, (text) => void proc.stderr.write(`protoc-gen-svc: warning: ${text}\n`)),
     defaultRuntime: defaultRuntimeSpec(ownVersion()),
     exists: (path) => access(path).then(() => true, () => false),
+    readFile: (path) => readFile(path, "utf8").then((text) => text, () => undefined),
+    listFiles: (dir) =>
+      readdir(dir, { withFileTypes: true }).then(
+        (entries) => entries.filter((entry) => entry.isFile()).map((entry) => entry.name),
+        () => [],
+      ),
+    log: (line) => void proc.stderr.write(`${line}\n`),
   };
 }
 

@@ -17,6 +17,7 @@ import type { GeneratedFile } from "../core/generate.js";
 import type { GenerateFn } from "../frontend/generator.js";
 import { OptionError, parseOptions, splitPluginParameter } from "../core/options.js";
 import { errorMessages } from "../frontend/errors.js";
+import { needsAttention, planHandlers, type HandlerMerge } from "../frontend/handlers.js";
 
 /** What the plugin needs from the outside world. */
 export interface PluginDeps {
@@ -25,6 +26,12 @@ export interface PluginDeps {
   defaultRuntime: string;
   /** Whether something exists at `path` (relative paths are against the plugin's cwd). */
   exists(path: string): Promise<boolean>;
+  /** The text of the file at `path`; `undefined` when there is no such file. */
+  readFile(path: string): Promise<string | undefined>;
+  /** The names of the files directly in `dir`; empty when there is no such directory. */
+  listFiles(dir: string): Promise<string[]>;
+  /** Prints a line for the user (protoc and buf show a plugin's stderr). */
+  log(line: string): void;
 }
 
 /** The plugin-only parameter: where protoc writes, so existing user-owned files can be left out. */
@@ -40,7 +47,7 @@ export async function respond(request: CodeGeneratorRequest, deps: PluginDeps): 
   try {
     const { pairs, outDir } = pluginParameters(request.parameter);
     const files = await deps.generate(request, parseOptions(pairs, deps.defaultRuntime));
-    const emitted = outDir === undefined ? files : await withoutExistingUserFiles(files, outDir, deps);
+    const emitted = outDir === undefined ? files : await filesForExistingOutput(files, outDir, deps);
     return response({ file: emitted.map((file) => ({ name: file.path, content: file.content })) });
   } catch (error) {
     // Without the `gen-svc: ` prefix: protoc already prefixes `--svc_out: `.
@@ -66,13 +73,38 @@ function pluginParameters(parameter: string): { pairs: Array<[string, string]>; 
 }
 
 /**
- * Leaves out user-owned files that already exist in `outDir`: protoc overwrites whatever a plugin
- * emits, so this is how re-running protoc keeps the user's handlers and main.ts.
+ * What to emit into an output directory that may hold user code: protoc overwrites whatever a
+ * plugin emits, so user-owned files that exist are left out, except handler files that the
+ * contract changed, which are emitted merged (see src/frontend/handlers.ts). A new handler file
+ * that would duplicate user code is an error (the whole response fails, nothing is written).
  */
-async function withoutExistingUserFiles(files: readonly GeneratedFile[], outDir: string, deps: PluginDeps): Promise<GeneratedFile[]> {
-  const kept: GeneratedFile[] = [];
-  for (const file of files) if (!file.userOwned || !(await deps.exists(join(outDir, file.path)))) kept.push(file);
-  return kept;
+async function filesForExistingOutput(files: readonly GeneratedFile[], outDir: string, deps: PluginDeps): Promise<GeneratedFile[]> {
+  const reader = { read: (path: string) => deps.readFile(join(outDir, path)), listFiles: (dir: string) => deps.listFiles(join(outDir, dir)) };
+  const plan = await planHandlers(files, reader, undefined);
+  const merges = new Map(plan.merges.map((merge) => [merge.path, merge]));
+  const emitted: GeneratedFile[] = [];
+  for (const file of files) {
+    const merge = merges.get(file.path);
+    if (merge !== undefined) {
+      if (merge.result.changed) emitted.push({ ...file, content: merge.result.text });
+      reportMerge(merge, outDir, deps);
+    } else if (!file.userOwned || !(await deps.exists(join(outDir, file.path)))) {
+      emitted.push(file);
+    }
+  }
+  for (const orphan of plan.orphans) deps.log(`protoc-gen-svc: warning: ${join(outDir, orphan)}`);
+  return emitted;
+}
+
+/** Says what a merge changed and warns about what needs the user (positions as merged, since protoc writes the file). */
+function reportMerge(merge: HandlerMerge, outDir: string, deps: PluginDeps): void {
+  const path = join(outDir, merge.path);
+  const changes = merge.result.findings.filter((f) => f.changes);
+  if (merge.result.changed) deps.log(`protoc-gen-svc: updated ${path}: ${changes.map((f) => f.summary).join("; ")}`);
+  for (const finding of merge.result.findings.filter(needsAttention)) {
+    const at = merge.result.changed ? finding.mergedAt : finding.at;
+    deps.log(`protoc-gen-svc: warning: ${path}:${at.line}:${at.column}: ${finding.message}`);
+  }
 }
 
 /**

@@ -47,7 +47,15 @@ async function greeterRequest(parameter: string): Promise<Uint8Array> {
 }
 
 function deps(overrides: Partial<PluginDeps> = {}): PluginDeps {
-  return { generate: fakeGenerate, defaultRuntime: "^9.9.9", exists: async () => false, ...overrides };
+  return {
+    generate: fakeGenerate,
+    defaultRuntime: "^9.9.9",
+    exists: async () => false,
+    readFile: async () => undefined,
+    listFiles: async () => [],
+    log: () => {},
+    ...overrides,
+  };
 }
 
 async function respond(parameter: string, pluginDeps: PluginDeps = deps()): Promise<CodeGeneratorResponse> {

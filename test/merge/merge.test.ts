@@ -94,8 +94,8 @@ describe("what the merge leaves alone", () => {
 describe("reports", () => {
   it("gives positions in the file as it was and as merged", () => {
     const marked = merge(user, "removed").findings[0]!;
-    expect(marked).toMatchObject({ kind: "marked", at: { line: 33, column: 11 }, mergedAt: { line: 34, column: 11 } });
-    expect(marked.message).toBe("method deleteItem() has no RPC in shop.v1.Inventory, so it is not served; gen-svc generate marks it @deprecated");
+    expect(marked).toMatchObject({ kind: "marked", summary: "marked deleteItem() @deprecated (no RPC; not deleted)", at: { line: 33, column: 11 }, mergedAt: { line: 34, column: 11 } });
+    expect(marked.message).toBe("method deleteItem() has no RPC in shop.v1.Inventory, so it is not served: delete it, or restore the RPC");
     const added = merge(user, "added").findings[0]!;
     // Before: the class that lacks the method; after: the stub's JSDoc.
     expect(added).toMatchObject({ kind: "added", at: { line: 14, column: 14 }, mergedAt: { line: 24, column: 5 } });
