@@ -23,7 +23,8 @@ const knownExporters = new Set(["otlp", "console", "none"]);
 /**
  * Starts tracing as the environment says: `OTEL_TRACES_EXPORTER` (`otlp`, `console`, `none`; a
  * comma-separated list), `OTEL_EXPORTER_OTLP_ENDPOINT` / `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`
- * (which alone imply `otlp`), `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`,
+ * (which alone imply `otlp`), `OTEL_EXPORTER_OTLP_HEADERS` / `OTEL_EXPORTER_OTLP_TRACES_HEADERS`,
+ * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`,
  * `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`, `OTEL_SDK_DISABLED`. When tracing is on,
  * the SDK is registered as the process's provider, with an AsyncLocalStorage context manager and
  * the W3C propagator, so libraries instrumented with the API join the same traces.
@@ -41,17 +42,46 @@ export async function startTracing(defaultServiceName: string, env: Env): Promis
     exporters.map(async (name) =>
       name === "console"
         ? new sdk.SimpleSpanProcessor({ exporter: new sdk.ConsoleSpanExporter() })
-        : new sdk.BatchSpanProcessor({ exporter: new (await import("@opentelemetry/exporter-trace-otlp-http")).OTLPTraceExporter() }),
+        : new sdk.BatchSpanProcessor({ exporter: new (await import("@opentelemetry/exporter-trace-otlp-http")).OTLPTraceExporter(otlpOptions(env)) }),
     ),
   );
-  const resource = resources
-    .resourceFromAttributes({ "service.name": defaultServiceName })
-    .merge(resources.detectResources({ detectors: [resources.envDetector] }));
+  const resource = resources.resourceFromAttributes({
+    ...keyValueList(env["OTEL_RESOURCE_ATTRIBUTES"]),
+    "service.name": env["OTEL_SERVICE_NAME"]?.trim() || keyValueList(env["OTEL_RESOURCE_ATTRIBUTES"])["service.name"] || defaultServiceName,
+  });
   const provider = new sdk.TracerProvider({ resource, spanProcessors, sampler: samplerFrom(sdk, env) });
   context.setGlobalContextManager(new hooks.AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new core.W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
   return { tracerProvider: provider, exporters, shutdown: () => provider.shutdown() };
+}
+
+/**
+ * The exporter's endpoint and headers from `env`. The exporter would read `process.env` itself;
+ * reading the `env` passed in keeps configuration explicit (and testable).
+ */
+function otlpOptions(env: Env): { url?: string; headers?: Record<string, string> } {
+  const tracesEndpoint = env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]?.trim();
+  const endpoint = env["OTEL_EXPORTER_OTLP_ENDPOINT"]?.trim();
+  // The per-signal variable is used as is; the general one gets the signal's path appended.
+  const url = tracesEndpoint || (endpoint ? `${endpoint.replace(/\/+$/, "")}/v1/traces` : undefined);
+  const headers = { ...keyValueList(env["OTEL_EXPORTER_OTLP_HEADERS"]), ...keyValueList(env["OTEL_EXPORTER_OTLP_TRACES_HEADERS"]) };
+  return { ...(url ? { url } : {}), ...(Object.keys(headers).length > 0 ? { headers } : {}) };
+}
+
+/** `key1=value1,key2=value2` (values percent-encoded), the format of the OTEL list variables. */
+function keyValueList(raw: string | undefined): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const item of (raw ?? "").split(",")) {
+    const at = item.indexOf("=");
+    if (at <= 0) continue;
+    try {
+      entries[decodeURIComponent(item.slice(0, at).trim())] = decodeURIComponent(item.slice(at + 1).trim());
+    } catch {
+      throw new ConfigError(`"${item}" in an OTEL_* list is not key=value with percent-encoding`);
+    }
+  }
+  return entries;
 }
 
 function exportersFrom(env: Env): string[] {
