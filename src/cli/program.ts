@@ -27,9 +27,12 @@ output directory, several into one folder each, named after the npm package.
 
 The output directory must be new, empty, or written by gen-svc before (it has a gen-svc.json).
 Generated files are overwritten, user-owned files (handlers, main.ts, tests) are written only when
-absent, and files an earlier run generated that are no longer produced are deleted. A run that
-would move a package (the input gained or lost a proto package) while its folder still holds
-user-owned files is refused. Nothing is written when anything fails.
+absent, and files an earlier run generated that are no longer produced are deleted. An existing
+handler file is merged with the contract: stubs for new RPCs, new signatures for changed ones, and
+a @deprecated mark (with a warning) on methods whose RPC is gone; the rest stays byte for byte. A
+new handler file that would duplicate a renamed handler file or service is refused, as is a run
+that would move a package (the input gained or lost a proto package) while its folder still holds
+user-owned files. Nothing is written when anything fails.
 
 Example:
   gen-svc generate proto/greeter/v1/greeter.proto -I proto -o services/greeter`;
@@ -37,7 +40,9 @@ Example:
 const checkHelp = `
 Finds every gen-svc.json under the directories (default: the current directory; node_modules,
 dist and .git are skipped), regenerates each package in memory from it and compares the generated
-files with the disk. User-owned files are not compared. Prints a unified diff of every stale file.`;
+files with the disk, and handler files with the contract (what generate would merge into them, as
+file:line:col lines). Other user-owned files are not compared. Prints a unified diff of every
+stale file.`;
 
 /** Builds the program; `setStatus` receives the exit status of the command that ran. */
 export function buildProgram(deps: ProgramDeps, setStatus: (status: number) => void): Command {
