@@ -115,7 +115,7 @@ async function packageDiffs(deps: CommandDeps, manifestPath: string): Promise<Pa
  * diff; findings `generate` would not change anything for are warnings.
  */
 function handlerReport(handlers: HandlerPlan, fromCwd: (path: string) => string, diffs: string[]): PackageReport {
-  const warnings = handlers.orphans.map((orphan) => fromCwd(orphan));
+  const warnings = handlers.orphans.map((orphan) => `${fromCwd(orphan.path)}: ${orphan.message}`);
   for (const path of handlers.created) diffs.push(`${fromCwd(path)}: missing; gen-svc generate writes a stub handler there\n`);
   for (const merge of handlers.merges) {
     const where = (finding: Finding) => `${fromCwd(merge.path)}:${finding.at.line}:${finding.at.column}: ${finding.message}`;

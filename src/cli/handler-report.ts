@@ -24,6 +24,6 @@ export function generateReport(plan: HandlerPlan, outcome: WriteOutcome, display
       stderr.push(`gen-svc: warning: ${where(merge.path)}:${at.line}:${at.column}: ${finding.message}\n`);
     }
   }
-  for (const orphan of plan.orphans) stderr.push(`gen-svc: warning: ${posix.join(display, orphan)}\n`);
+  for (const orphan of plan.orphans) stderr.push(`gen-svc: warning: ${where(orphan.path)}: ${orphan.message}\n`);
   return { stdout, stderr };
 }

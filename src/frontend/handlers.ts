@@ -44,8 +44,8 @@ export interface HandlerPlan {
   merges: HandlerMerge[];
   /** New handler files (absent, to be written from the template). */
   created: string[];
-  /** Warnings about handler files no longer in the contract, `path: message`. */
-  orphans: string[];
+  /** Warnings about handler files of services no longer in the contract. */
+  orphans: Array<{ path: string; message: string }>;
 }
 
 /** Whether a merge finding needs the user's attention (a warning); the others are routine updates. */
@@ -95,9 +95,10 @@ export async function planHandlers(
   if (problems.length > 0) throw new UserError(problems);
   for (const orphan of orphans.filter((path) => !blamed.has(path))) {
     const service = previous?.find((record) => record.path === orphan)?.service;
-    plan.orphans.push(
-      `${orphan}: ${service ?? "its service"} is no longer in the contract, so its generated code goes away and this handler no longer compiles; delete the file or move its code`,
-    );
+    plan.orphans.push({
+      path: orphan,
+      message: `${service ?? "its service"} is no longer in the contract, so its generated code goes away and this handler no longer compiles; delete the file or move its code`,
+    });
   }
   return plan;
 }

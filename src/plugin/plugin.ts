@@ -92,7 +92,7 @@ async function filesForExistingOutput(files: readonly GeneratedFile[], outDir: s
       emitted.push(file);
     }
   }
-  for (const orphan of plan.orphans) deps.log(`protoc-gen-svc: warning: ${join(outDir, orphan)}`);
+  for (const orphan of plan.orphans) deps.log(`protoc-gen-svc: warning: ${join(outDir, orphan.path)}: ${orphan.message}`);
   return emitted;
 }
 

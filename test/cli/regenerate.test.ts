@@ -134,6 +134,21 @@ describe("renames", () => {
     );
     expect(readTree(join(cwd, "out"))).toEqual(before);
   });
+
+  it("warns about the handler of a removed service when nothing new takes its place", async () => {
+    const cwd = await implementedProject();
+    const withAudit = `${inventoryProto(baseRpcs)}\nservice Audit {\n  rpc GetItem(GetItemRequest) returns (Item);\n}\n`;
+    writeTree(cwd, { "shop/v1/inventory.proto": withAudit });
+    expect(await generate(cwd)).toBe(0);
+    editContract(cwd, baseRpcs);
+    const deps = testDeps(cwd, { generate: lazyGenerate });
+    expect(await generate(cwd, deps)).toBe(0);
+    expect(deps.err.join("")).toBe(
+      "gen-svc: warning: out/src/handlers/audit.ts: shop.v1.Audit is no longer in the contract, so its generated code goes away " +
+        "and this handler no longer compiles; delete the file or move its code\n",
+    );
+    expect(readTree(join(cwd, "out/src/handlers"))).toHaveProperty("audit.ts");
+  });
 });
 
 describe("gen-svc check", () => {
