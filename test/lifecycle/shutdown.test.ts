@@ -90,15 +90,18 @@ async function outcome(call: Promise<unknown>): Promise<string> {
 /** The request id sent with the i-th call, to find its log line. */
 const requestId = (i: number) => `inflight-${i}`;
 
-/** Starts call `i` of the 50: each kind in turn, each running well past SIGTERM. */
+/**
+ * Starts call `i` of the 50: each kind in turn, each running well past SIGTERM and the shutdown
+ * delay (timed ones take 7.5 s or more, so a slow machine still gets all 50 in flight first).
+ */
 function startCall(client: EchoClient, i: number, gate: Gate): Promise<unknown> {
   const options = { metadata: { "x-request-id": requestId(i) } };
   const text = `call-${i}`;
   switch (i % 4) {
     case 0: // unary: answers after a delay longer than the way to SIGTERM and the shutdown delay
-      return client.echo({ text, delayMs: 5_000 }, options).then((response) => expect(response.text).toBe(text));
-    case 1: // server streaming: three answers, 1.5 s apart
-      return collect(client.expand({ count: 3, request: { text, delayMs: 1_500 } }, options)).then((responses) =>
+      return client.echo({ text, delayMs: 8_000 }, options).then((response) => expect(response.text).toBe(text));
+    case 1: // server streaming: three answers, 2.5 s apart
+      return collect(client.expand({ count: 3, request: { text, delayMs: 2_500 } }, options)).then((responses) =>
         expect(responses.map((r) => [r.text, r.index])).toEqual([[text, 0], [text, 1], [text, 2]]),
       );
     case 2: // client streaming: the last request only goes once the server is draining
