@@ -39,10 +39,14 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** A pino logger writing JSON lines; times are ISO strings so humans can read them too. */
+/**
+ * A pino logger writing JSON lines; times are ISO strings so humans can read them too. Writes to
+ * stdout synchronously: an asynchronous writer can reorder or lose the last lines when the
+ * process exits right after shutdown, and call lines are sampled, so their rate stays bounded.
+ */
 export function createLogger(options: LoggerOptions): Logger {
   const settings = { name: options.name, level: options.level, timestamp: pino.stdTimeFunctions.isoTime };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  return pino(settings, options.destination ?? pino.destination({ dest: 1, sync: true }));
 }
 
 /** A logger that writes nothing: the default where no logger is given. */

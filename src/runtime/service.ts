@@ -6,7 +6,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { serveAdmin, type AdminServerHandle } from "./admin.js";
-import type { ServerConfig } from "./config.js";
+import { ConfigError, type ServerConfig } from "./config.js";
 import type { Middleware } from "./endpoint.js";
 import { serveGrpc, type GrpcServerHandle } from "./grpc/serve.js";
 import type { GrpcServiceOptions } from "./grpc/server.js";
@@ -79,7 +79,9 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
   const registry = options.registry ?? defaultRegistry();
   const health = new HealthService(pkg.services.map((s) => s.typeName));
   let ready = false;
-  const admin = await serveAdmin({ host: config.host, port: config.adminPort, registry, isReady: () => ready, logger });
+  const admin = await listening("ADMIN_PORT", config.host, config.adminPort, () =>
+    serveAdmin({ host: config.host, port: config.adminPort, registry, isReady: () => ready, logger }),
+  );
   const middleware = [
     serverTracing({ tracerProvider: tracing.tracerProvider }),
     serverMetrics(createRpcMetrics(registry, "server")),
@@ -89,7 +91,7 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
   ];
   let grpcServer: GrpcServerHandle;
   try {
-    grpcServer = await serveGrpc({
+    grpcServer = await listening("GRPC_PORT", config.host, config.grpcPort, () => serveGrpc({
       host: config.host,
       port: config.grpcPort,
       maxMessageBytes: config.maxMessageBytes,
@@ -99,7 +101,7 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
         health.addTo(server);
         if (config.reflection) addReflectionService(server, [...pkg.services.flatMap((s) => (s.file ? [s.file] : [])), file_grpc_health_v1_health]);
       },
-    });
+    }));
   } catch (error) {
     await Promise.all([admin.close(), tracing.shutdown()]);
     throw error;
@@ -119,6 +121,19 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
     onShutdown: (hook) => void hooks.push(hook),
     shutdown: stop,
   };
+}
+
+/**
+ * Runs `bind`; a failure to listen (port taken, address not on this machine) becomes a
+ * ConfigError naming the setting, so the process stops with one line rather than a stack trace.
+ */
+async function listening<T>(setting: string, host: string, port: number, bind: () => Promise<T>): Promise<T> {
+  try {
+    return await bind();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`${setting}: cannot listen on ${host}:${port}: ${reason}`, { cause: error });
+  }
 }
 
 function defaultRegistry(): Registry {

@@ -2,7 +2,7 @@
 // reflection switch, client middleware from the service, and the order of the shutdown sequence.
 import * as grpc from "@grpc/grpc-js";
 import { afterEach, expect, test } from "vitest";
-import { Code, loadServerConfig, type RunningService } from "../../src/runtime/index.js";
+import { Code, ConfigError, loadServerConfig, type RunningService } from "../../src/runtime/index.js";
 import { EchoClient } from "../../generated-samples/echo/src/gen/echo/grpc-client.js";
 import { startServer } from "../../generated-samples/echo/src/gen/server.js";
 import { EchoHandler } from "../../generated-samples/echo/src/handlers/echo.js";
@@ -86,4 +86,21 @@ test("reflection can be turned off", async () => {
   const error = await new Promise<grpc.ServiceError>((resolve) => call.on("error", resolve));
   client.close();
   expect(error.code).toBe(Code.UNIMPLEMENTED);
+});
+
+test("a port already taken stops the start with one line naming the setting", async () => {
+  const { createServer } = await import("node:net");
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+  const taken = (holder.address() as { port: number }).port;
+  try {
+    for (const [flag, setting] of [["--grpc-port", "GRPC_PORT"], ["--admin-port", "ADMIN_PORT"]] as const) {
+      const config = loadServerConfig(["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0", flag, String(taken)], {});
+      const started = startServer({ echo: new EchoHandler() }, { config, logger: new LogCapture().logger });
+      await expect(started).rejects.toBeInstanceOf(ConfigError);
+      await expect(started).rejects.toThrow(new RegExp(`^${setting}: cannot listen on 127\\.0\\.0\\.1:${taken}: `));
+    }
+  } finally {
+    await new Promise((resolve) => holder.close(resolve));
+  }
 });
