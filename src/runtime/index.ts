@@ -104,3 +104,11 @@ export type {
   ResourceInfo,
   RetryInfo,
 } from "./gen/google/rpc/error_details_pb.js";
+
+// Client-side discovery and load balancing.
+export type { RpcConnection } from "./rpc-connection.js";
+export { BalancedConnection } from "./balance/balanced-connection.js";
+export type { BalancedConnectionOptions, BalancedInstance } from "./balance/balanced-connection.js";
+export { BALANCER_NAMES, createBalancer } from "./balance/balancers.js";
+export type { Balancer, BalancerName, Candidate } from "./balance/balancers.js";
+export type { EjectionOptions } from "./balance/ejection.js";

@@ -20,6 +20,7 @@ import {
 import { messageSizeOptions } from "./limits.js";
 import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware, type OutgoingCall } from "../outgoing.js";
 import { grpcMethodDefinition } from "./streams.js";
+import type { RpcConnection } from "../rpc-connection.js";
 
 /** Options of a {@link GrpcConnection}. */
 export interface GrpcConnectionOptions {
@@ -32,7 +33,7 @@ export interface GrpcConnectionOptions {
 }
 
 /** A connection to one gRPC address (`host:port`, `dns:///name:port`, `unix:/path`). */
-export class GrpcConnection {
+export class GrpcConnection implements RpcConnection {
   readonly #client: grpc.Client;
   readonly #target: string;
   readonly #definitions = new WeakMap<MethodSpec, grpc.MethodDefinition<unknown, unknown>>();

@@ -1,0 +1,261 @@
+/**
+ * A connection to a service by name: follows discovery, keeps one gRPC channel per instance and
+ * spreads calls over the instances with a balancer, ejecting instances that fail with UNAVAILABLE
+ * and retrying such failures on another instance when that is safe (see retry.ts).
+ */
+import * as grpc from "@grpc/grpc-js";
+import { Code } from "../code.js";
+import type { MessageInit } from "../codec.js";
+import { RemoteServiceError, type ServiceError } from "../errors.js";
+import { abortedBeforeStart, type CallOptions } from "../grpc/client-call.js";
+import { GrpcConnection } from "../grpc/client.js";
+import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware, type OutgoingCall } from "../outgoing.js";
+import type { Discovery } from "../registry/types.js";
+import type { RpcConnection } from "../rpc-connection.js";
+import type { MethodSpec } from "../spec.js";
+import { createBalancer, type Balancer, type BalancerName } from "./balancers.js";
+import { EjectionTracker, type EjectionOptions } from "./ejection.js";
+import { InstancePool, type Endpoint } from "./instances.js";
+import { isUnavailable, mayRetry, ReplayableRequests } from "./retry.js";
+
+/** Options of a {@link BalancedConnection}. */
+export interface BalancedConnectionOptions {
+  /** How an instance is picked per call. Default `"p2c"` (power of two choices on calls in flight). */
+  balancer?: BalancerName | Balancer;
+  /** Wraps every call once, around all its attempts; `OutgoingCall.target` is the service name. */
+  middleware?: readonly ClientMiddleware[];
+  /** Credentials of every instance's channel. Default: insecure (plaintext). */
+  credentials?: grpc.ChannelCredentials;
+  /** grpc-js options of every instance's channel. */
+  channelOptions?: grpc.ChannelOptions;
+  /**
+   * How long a call waits for an instance when there is none (before the first discovery result,
+   * or while the set is empty); the call's deadline, if earlier, wins. Default 5,000 ms.
+   */
+  waitForInstancesMs?: number;
+  /** Back-off of instances ejected after UNAVAILABLE. */
+  ejection?: EjectionOptions;
+  /** Attempts per call at most, each on a different instance. Default 3. */
+  maxAttempts?: number;
+  /** Random numbers in [0, 1) for the random and p2c balancers. Default Math.random. */
+  random?: () => number;
+}
+
+/** An instance as {@link BalancedConnection.instances} shows it. */
+export interface BalancedInstance {
+  readonly id: string;
+  readonly address: string;
+  readonly weight: number;
+  readonly inFlight: number;
+  readonly ejected: boolean;
+}
+
+/** The responses of one streaming attempt. */
+type OpenStream = (connection: RpcConnection, options: CallOptions) => AsyncIterable<unknown>;
+
+/** Calls the instances of one service found through a {@link Discovery}. */
+export class BalancedConnection implements RpcConnection {
+  readonly #service: string;
+  readonly #pool: InstancePool;
+  readonly #balancer: Balancer;
+  readonly #ejections: EjectionTracker;
+  readonly #waitForInstancesMs: number;
+  readonly #maxAttempts: number;
+  readonly #invoke: ClientEndpoint;
+  #closed = false;
+
+  /** Starts watching `service` at once; channels connect lazily, on their first call. */
+  constructor(service: string, discovery: Discovery, options: BalancedConnectionOptions = {}) {
+    this.#service = service;
+    this.#ejections = new EjectionTracker(options.ejection);
+    const channel = {
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(options.channelOptions ? { channelOptions: options.channelOptions } : {}),
+    };
+    this.#pool = new InstancePool(service, discovery, (address) => new GrpcConnection(address, channel), (id) => this.#ejections.forget(id));
+    const balancer = options.balancer ?? "p2c";
+    this.#balancer = typeof balancer === "string" ? createBalancer(balancer, options.random) : balancer;
+    this.#waitForInstancesMs = options.waitForInstancesMs ?? 5000;
+    this.#maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+    this.#invoke = chainClient(options.middleware ?? [], (call, input) => this.#call(call, input));
+  }
+
+  /** The service name calls go to. */
+  get service(): string {
+    return this.#service;
+  }
+
+  /** The instances known now, sorted by id. */
+  get instances(): readonly BalancedInstance[] {
+    return this.#pool.endpoints.map(({ id, address, weight, inFlight }) => ({ id, address, weight, inFlight, ejected: this.#ejections.isEjected(id) }));
+  }
+
+  /** One request, one response. */
+  unary<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): Promise<O> {
+    return this.#invoke(this.#outgoing(method, options), request) as Promise<O>;
+  }
+
+  /** One request, a stream of responses; retried only before the first response. */
+  async *serverStream<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): AsyncGenerator<O> {
+    yield* (await this.#invoke(this.#outgoing(method, options), request)) as AsyncIterable<O>;
+  }
+
+  /** A stream of requests, one response; retried only while the requests sent so far fit the replay buffer. */
+  clientStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): Promise<O> {
+    return this.#invoke(this.#outgoing(method, options), requests) as Promise<O>;
+  }
+
+  /** Streams both ways; retried only before the first response. */
+  async *bidiStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): AsyncGenerator<O> {
+    yield* (await this.#invoke(this.#outgoing(method, options), requests)) as AsyncIterable<O>;
+  }
+
+  /** Stops watching and closes every instance's channel; calls in flight still finish. */
+  close(): void {
+    this.#closed = true;
+    this.#pool.close();
+  }
+
+  #outgoing(method: MethodSpec, options: CallOptions): OutgoingCall {
+    return { method, target: this.#service, options: inheritParent(options) };
+  }
+
+  /** The innermost endpoint: all attempts of one call, whatever its kind. */
+  async #call(call: OutgoingCall, input: unknown): Promise<unknown> {
+    const { method } = call;
+    const options = attemptOptions(call.options);
+    switch (method.kind) {
+      case "unary":
+        return this.#unary(method, input, options);
+      case "server_streaming":
+        return this.#stream(method, options, undefined, (c, o) => c.serverStream(method, input, o));
+      case "client_streaming":
+        return this.#clientStream(method, new ReplayableRequests(input as AsyncIterable<unknown>), options);
+      case "bidi_streaming": {
+        const requests = new ReplayableRequests(input as AsyncIterable<unknown>);
+        return this.#stream(method, options, requests, (c, o) => c.bidiStream(method, requests.attempt(), o));
+      }
+    }
+  }
+
+  async #unary(method: MethodSpec, request: unknown, options: CallOptions): Promise<unknown> {
+    const tried = new Set<string>();
+    for (let attempt = 1; ; attempt++) {
+      const endpoint = await this.#pick(tried, options);
+      try {
+        return await this.#track(endpoint, () => endpoint.connection.unary(method, request, options));
+      } catch (error) {
+        if (attempt >= this.#maxAttempts || !mayRetry(method, error) || this.#allTried(tried.add(endpoint.id))) throw error;
+      }
+    }
+  }
+
+  async #clientStream(method: MethodSpec, requests: ReplayableRequests<unknown>, options: CallOptions): Promise<unknown> {
+    const tried = new Set<string>();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const endpoint = await this.#pick(tried, options);
+        try {
+          return await this.#track(endpoint, () => endpoint.connection.clientStream(method, requests.attempt(), options));
+        } catch (error) {
+          const retry = attempt < this.#maxAttempts && requests.replayable && mayRetry(method, error);
+          if (!retry || this.#allTried(tried.add(endpoint.id))) throw error;
+        }
+      }
+    } finally {
+      requests.close().catch(() => {});
+    }
+  }
+
+  /** A streaming call: attempts until the first response arrives, then that attempt's stream. */
+  async *#stream(method: MethodSpec, options: CallOptions, requests: ReplayableRequests<unknown> | undefined, open: OpenStream): AsyncGenerator<unknown> {
+    const tried = new Set<string>();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const endpoint = await this.#pick(tried, options);
+        let received = false;
+        endpoint.inFlight++;
+        try {
+          for await (const response of open(endpoint.connection, options)) {
+            if (!received) requests?.commit();
+            received = true;
+            yield response;
+          }
+          this.#ejections.succeeded(endpoint.id);
+          return;
+        } catch (error) {
+          this.#noteFailure(endpoint, error);
+          const retry = !received && attempt < this.#maxAttempts && (requests?.replayable ?? true) && mayRetry(method, error);
+          if (!retry || this.#allTried(tried.add(endpoint.id))) throw error;
+        } finally {
+          endpoint.inFlight--;
+        }
+      }
+    } finally {
+      requests?.close().catch(() => {});
+    }
+  }
+
+  /** Runs one attempt on `endpoint`, counting it in flight and noting how it ended. */
+  async #track<T>(endpoint: Endpoint, run: () => Promise<T>): Promise<T> {
+    endpoint.inFlight++;
+    try {
+      const result = await run();
+      this.#ejections.succeeded(endpoint.id);
+      return result;
+    } catch (error) {
+      this.#noteFailure(endpoint, error);
+      throw error;
+    } finally {
+      endpoint.inFlight--;
+    }
+  }
+
+  #noteFailure(endpoint: Endpoint, error: unknown): void {
+    if (isUnavailable(error)) this.#ejections.eject(endpoint.id);
+  }
+
+  /** Whether every current instance has had an attempt of this call. */
+  #allTried(tried: ReadonlySet<string>): boolean {
+    return this.#pool.endpoints.every((e) => tried.has(e.id));
+  }
+
+  /**
+   * An instance for the next attempt: not tried by this call, not ejected if any other is left
+   * (all ejected is better served by trying one than by failing). With no instance at all, waits
+   * for discovery up to `waitForInstancesMs` or the call's deadline, then fails UNAVAILABLE.
+   */
+  async #pick(tried: ReadonlySet<string>, options: CallOptions): Promise<Endpoint> {
+    const until = Math.min(Date.now() + this.#waitForInstancesMs, options.deadline?.getTime() ?? Infinity);
+    while (true) {
+      if (this.#closed) throw new RemoteServiceError(Code.UNAVAILABLE, "connection closed");
+      const aborted = abortedBeforeStart(options);
+      if (aborted) throw aborted;
+      const untried = this.#pool.endpoints.filter((e) => !tried.has(e.id));
+      if (untried.length > 0) {
+        const admitted = untried.filter((e) => !this.#ejections.isEjected(e.id));
+        return this.#balancer.pick(admitted.length > 0 ? admitted : untried);
+      }
+      const outcome = await this.#pool.nextChange(until, options.signal).catch(() => "aborted" as const);
+      if (outcome === "timeout" || outcome === "closed") throw this.#noInstances();
+    }
+  }
+
+  #noInstances(): ServiceError {
+    const cause = this.#pool.watchError;
+    const message = cause === undefined ? `no instances of ${this.#service}` : `no instances of ${this.#service}: discovery failed: ${String(cause)}`;
+    return new RemoteServiceError(Code.UNAVAILABLE, message, cause === undefined ? {} : { cause });
+  }
+}
+
+/**
+ * The options each attempt runs with: the parent already folded in (by the outer call), and a
+ * timeout turned into a deadline once, so that retries and waiting share one time budget.
+ */
+function attemptOptions(options: CallOptions): CallOptions {
+  const { parent: _parent, timeoutMs, ...rest } = options;
+  if (timeoutMs === undefined) return rest;
+  const fromTimeout = Date.now() + timeoutMs;
+  const deadline = rest.deadline === undefined || rest.deadline.getTime() > fromTimeout ? new Date(fromTimeout) : rest.deadline;
+  return { ...rest, deadline };
+}
