@@ -49,6 +49,18 @@ export type { TracingOptions } from "./middleware/tracing.js";
 export { observe, observeCall } from "./middleware/observe.js";
 export type { CallObserver, ObservedCall } from "./middleware/observe.js";
 
+// Service registry and discovery backends (issue 5), chosen by URL with openRegistry.
+export { openRegistry, parseRegistryUrl, REGISTRY_OPENERS } from "./registry/open.js";
+export type { OpenRegistryOptions, RegistryOpener, RegistryUrl } from "./registry/open.js";
+export { defaultLocalRegistryDir, LocalRegistry } from "./registry/local.js";
+export type { LocalRegistryOptions } from "./registry/local.js";
+export { DEFAULT_ETCD_PREFIX, EtcdRegistry } from "./registry/etcd.js";
+export type { EtcdRegistryOptions } from "./registry/etcd.js";
+export { StaticRegistry, staticInstance } from "./registry/static.js";
+export { defaultKubernetesServiceName, DnsDiscovery } from "./registry/kubernetes-dns.js";
+export type { DnsDiscoveryOptions, DnsLookups, DnsTarget } from "./registry/kubernetes-dns.js";
+export type { Discovery, Registrar, ServiceInstance, ServiceRegistry, Transport } from "./registry/types.js";
+
 // gRPC transport.
 export { addGrpcService } from "./grpc/server.js";
 export type { GrpcServiceOptions } from "./grpc/server.js";
