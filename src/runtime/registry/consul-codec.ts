@@ -1,0 +1,154 @@
+/**
+ * How a {@link ServiceInstance} is written to and read back from Consul: the agent's service
+ * definition on registration, the entries of `/v1/health/service/<name>` on discovery.
+ *
+ * Mapping: `ID` = id, `Name` = service, `Address` = host, `Port` = the gRPC port (else the HTTP
+ * port), `Tags` = the transports served, `Meta` = the instance's metadata plus the reserved keys
+ * below (version and every port), so that nothing is lost on the way back.
+ */
+import { sortInstances } from "./instance-set.js";
+import type { ServiceInstance, Transport } from "./types.js";
+
+/** Meta key holding the instance's version. */
+export const CONSUL_META_VERSION = "gen-svc-version";
+/** Meta key prefix holding the port of each transport, e.g. `gen-svc-port-http`. */
+export const CONSUL_META_PORT_PREFIX = "gen-svc-port-";
+/** User metadata may not use this prefix: it would collide with the keys above. */
+const RESERVED_PREFIX = "gen-svc-";
+/** Consul's own limits on service meta (agent/structs: metaKeyFormat, max 64 pairs). */
+const META_KEY = /^[A-Za-z0-9_-]{1,128}$/;
+const MAX_META_PAIRS = 64;
+const MAX_META_VALUE_LENGTH = 512;
+
+const TRANSPORTS: readonly Transport[] = ["grpc", "http"];
+
+/** The TTL check attached to each registration. */
+export interface ConsulTtlCheck {
+  readonly checkId: string;
+  readonly ttlMs: number;
+  readonly deregisterCriticalAfterMs: number;
+}
+
+/**
+ * The options the `consul` client's `agent.service.register` takes. Its TypeScript types demand
+ * `name` and `timeout` on every check, although a TTL check uses neither `timeout` nor any
+ * interval; the client only copies `Timeout` for interval checks, so sending it is harmless.
+ */
+export interface ConsulServiceRegistration {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  tags: string[];
+  meta: Record<string, string>;
+  checks: {
+    checkid: string;
+    name: string;
+    ttl: string;
+    timeout: string;
+    status: string;
+    deregistercriticalserviceafter: string;
+  }[];
+}
+
+/** A duration in Go's notation, which Consul parses (`time.ParseDuration`). */
+export function goDuration(ms: number): string {
+  return `${Math.max(1, Math.round(ms))}ms`;
+}
+
+/** The check id for an instance: one TTL check per registration. */
+export function ttlCheckId(instanceId: string): string {
+  return `service:${instanceId}:ttl`;
+}
+
+/**
+ * The agent registration for `instance`. Throws a TypeError for an instance Consul would refuse
+ * (no id, no port, metadata keys Consul does not allow), so the mistake shows at the caller.
+ */
+export function toConsulRegistration(instance: ServiceInstance, check: ConsulTtlCheck): ConsulServiceRegistration {
+  const served = TRANSPORTS.filter((transport) => isPort(instance.ports[transport]));
+  const mainTransport = served[0];
+  if (instance.id === "" || instance.service === "") throw new TypeError("a Consul registration needs a service name and an instance id");
+  if (mainTransport === undefined) throw new TypeError(`instance ${instance.id} has no valid port to register`);
+  return {
+    id: instance.id,
+    name: instance.service,
+    address: instance.host,
+    port: instance.ports[mainTransport] as number,
+    tags: served,
+    meta: toMeta(instance, served),
+    checks: [
+      {
+        checkid: check.checkId,
+        name: `TTL heartbeat of ${instance.id}`,
+        ttl: goDuration(check.ttlMs),
+        timeout: goDuration(check.ttlMs),
+        // Passing from the start, so the instance is visible as soon as `register` resolves.
+        status: "passing",
+        deregistercriticalserviceafter: goDuration(check.deregisterCriticalAfterMs),
+      },
+    ],
+  };
+}
+
+function toMeta(instance: ServiceInstance, served: readonly Transport[]): Record<string, string> {
+  const meta: Record<string, string> = {};
+  for (const [key, value] of Object.entries(instance.metadata)) {
+    if (!META_KEY.test(key) || key.startsWith(RESERVED_PREFIX) || key.toLowerCase().startsWith("consul-")) {
+      throw new TypeError(`metadata key "${key}" cannot be stored in Consul (letters, digits, _ and - only; not gen-svc-* or consul-*)`);
+    }
+    if (value.length > MAX_META_VALUE_LENGTH) throw new TypeError(`metadata "${key}" is longer than Consul allows (${MAX_META_VALUE_LENGTH})`);
+    meta[key] = value;
+  }
+  meta[CONSUL_META_VERSION] = instance.version;
+  for (const transport of served) meta[CONSUL_META_PORT_PREFIX + transport] = String(instance.ports[transport]);
+  if (Object.keys(meta).length > MAX_META_PAIRS) throw new TypeError(`instance ${instance.id} has more metadata than Consul allows`);
+  return meta;
+}
+
+/**
+ * The instance described by one entry of a health query, or undefined for an entry that does not
+ * describe a reachable service (no id or no port). Services registered by other tools (without
+ * the reserved meta keys) are read as serving gRPC on `Port`.
+ */
+export function fromHealthEntry(entry: unknown): ServiceInstance | undefined {
+  const service = field(entry, "Service");
+  const id = text(field(service, "ID"));
+  const name = text(field(service, "Service"));
+  const host = text(field(service, "Address")) || text(field(field(entry, "Node"), "Address"));
+  if (id === "" || name === "" || host === "") return undefined;
+  const rawMeta = field(service, "Meta");
+  const meta: Record<string, string> = {};
+  if (typeof rawMeta === "object" && rawMeta !== null) {
+    for (const [key, value] of Object.entries(rawMeta)) if (typeof value === "string") meta[key] = value;
+  }
+  const ports: Partial<Record<Transport, number>> = {};
+  for (const transport of TRANSPORTS) {
+    const port = Number(meta[CONSUL_META_PORT_PREFIX + transport]);
+    if (isPort(port)) ports[transport] = port;
+  }
+  const port = field(service, "Port");
+  if (Object.keys(ports).length === 0 && isPort(port)) ports.grpc = port;
+  if (Object.keys(ports).length === 0) return undefined;
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of Object.entries(meta)) if (!key.startsWith(RESERVED_PREFIX)) metadata[key] = value;
+  return { service: name, id, host, ports, version: meta[CONSUL_META_VERSION] ?? "", metadata };
+}
+
+/** The instances of a health query's body, sorted by id so equal sets compare equal. */
+export function fromHealthEntries(body: unknown): ServiceInstance[] {
+  if (!Array.isArray(body)) return [];
+  return sortInstances(body.map(fromHealthEntry).filter((instance): instance is ServiceInstance => instance !== undefined));
+}
+
+function isPort(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value > 0 && value < 65536;
+}
+
+function field(value: unknown, name: string): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+function text(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
