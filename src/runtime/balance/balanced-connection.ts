@@ -16,7 +16,7 @@ import type { MethodSpec } from "../spec.js";
 import { createBalancer, type Balancer, type BalancerName } from "./balancers.js";
 import { EjectionTracker, type EjectionOptions } from "./ejection.js";
 import { InstancePool, type Endpoint } from "./instances.js";
-import { isUnavailable, mayRetry, ReplayableRequests } from "./retry.js";
+import { asConnectionLoss, isUnavailable, mayRetry, ReplayableRequests } from "./retry.js";
 
 /** Options of a {@link BalancedConnection}. */
 export interface BalancedConnectionOptions {
@@ -143,7 +143,7 @@ export class BalancedConnection implements RpcConnection {
     for (let attempt = 1; ; attempt++) {
       const endpoint = await this.#pick(tried, options);
       try {
-        return await this.#track(endpoint, () => endpoint.connection.unary(method, request, options));
+        return await this.#track(endpoint, options, () => endpoint.connection.unary(method, request, options));
       } catch (error) {
         if (attempt >= this.#maxAttempts || !mayRetry(method, error) || this.#allTried(tried.add(endpoint.id))) throw error;
       }
@@ -156,7 +156,7 @@ export class BalancedConnection implements RpcConnection {
       for (let attempt = 1; ; attempt++) {
         const endpoint = await this.#pick(tried, options);
         try {
-          return await this.#track(endpoint, () => endpoint.connection.clientStream(method, requests.attempt(), options));
+          return await this.#track(endpoint, options, () => endpoint.connection.clientStream(method, requests.attempt(), options));
         } catch (error) {
           const retry = attempt < this.#maxAttempts && requests.replayable && mayRetry(method, error);
           if (!retry || this.#allTried(tried.add(endpoint.id))) throw error;
@@ -183,8 +183,8 @@ export class BalancedConnection implements RpcConnection {
           }
           this.#ejections.succeeded(endpoint.id);
           return;
-        } catch (error) {
-          this.#noteFailure(endpoint, error);
+        } catch (thrown) {
+          const error = this.#noteFailure(endpoint, thrown, options);
           const retry = !received && attempt < this.#maxAttempts && (requests?.replayable ?? true) && mayRetry(method, error);
           if (!retry || this.#allTried(tried.add(endpoint.id))) throw error;
         } finally {
@@ -197,22 +197,24 @@ export class BalancedConnection implements RpcConnection {
   }
 
   /** Runs one attempt on `endpoint`, counting it in flight and noting how it ended. */
-  async #track<T>(endpoint: Endpoint, run: () => Promise<T>): Promise<T> {
+  async #track<T>(endpoint: Endpoint, options: CallOptions, run: () => Promise<T>): Promise<T> {
     endpoint.inFlight++;
     try {
       const result = await run();
       this.#ejections.succeeded(endpoint.id);
       return result;
     } catch (error) {
-      this.#noteFailure(endpoint, error);
-      throw error;
+      throw this.#noteFailure(endpoint, error, options);
     } finally {
       endpoint.inFlight--;
     }
   }
 
-  #noteFailure(endpoint: Endpoint, error: unknown): void {
+  /** Ejects the instance after UNAVAILABLE (a reset by the server counts as one); returns the error to report. */
+  #noteFailure(endpoint: Endpoint, thrown: unknown, options: CallOptions): unknown {
+    const error = asConnectionLoss(thrown, endpoint.address, options.signal);
     if (isUnavailable(error)) this.#ejections.eject(endpoint.id);
+    return error;
   }
 
   /** Whether every current instance has had an attempt of this call. */

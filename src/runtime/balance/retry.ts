@@ -9,14 +9,32 @@
  * streams the server refused (REFUSED_STREAM, e.g. after GOAWAY) transparently. Any other
  * UNAVAILABLE (`Connection dropped`, a handler's UNAVAILABLE while draining) may have reached the
  * handler, so only idempotent methods retry it.
+ *
+ * A server that goes away abruptly (grpc-js `forceShutdown`, or a proxy resetting streams) resets
+ * each open stream with RST_STREAM(CANCEL) before closing the connection; grpc-js reports that as
+ * CANCELLED `Call cancelled`, the same status as a cancellation by the caller. When this side did
+ * not cancel, {@link asConnectionLoss} makes it the UNAVAILABLE it really is.
  */
 import { Code } from "../code.js";
-import { ServiceError } from "../errors.js";
+import { RemoteServiceError, ServiceError } from "../errors.js";
 import type { MethodSpec } from "../spec.js";
 
 /** Whether an error is UNAVAILABLE, the one code that ejects an instance and may be retried. */
 export function isUnavailable(error: unknown): error is ServiceError {
   return error instanceof ServiceError && error.code === Code.UNAVAILABLE;
+}
+
+/** grpc-js's details for a stream the peer reset with CANCEL (subchannel-call.ts). */
+const PEER_RESET_DETAILS = "Call cancelled";
+
+/**
+ * The error a caller sees for an attempt's failure: a reset by the server (not a cancellation by
+ * this side, whose errors carry other messages) becomes UNAVAILABLE naming the instance.
+ */
+export function asConnectionLoss(error: unknown, address: string, signal: AbortSignal | undefined): unknown {
+  const resetByPeer = error instanceof ServiceError && error.code === Code.CANCELLED && error.message === PEER_RESET_DETAILS;
+  if (!resetByPeer || signal?.aborted) return error;
+  return new RemoteServiceError(Code.UNAVAILABLE, `call reset by the server at ${address} (server going away)`, { cause: error, metadata: error.metadata });
 }
 
 /** Whether an UNAVAILABLE error shows that no request left this process (see the file comment). */
