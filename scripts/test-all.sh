@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything the tests need on a fresh Debian machine, then runs the whole suite.
 # Debian packages: protobuf-compiler (protoc, for the protoc-gen-svc plugin tests) and prometheus
-# (a real scraper for test/lifecycle/prometheus.test.ts).
+# (a real scraper for test/lifecycle/prometheus.test.ts) and etcd-server (a real etcd for
+# test/registry/etcd.test.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
