@@ -48,5 +48,6 @@ export class StaticRegistry implements ServiceRegistry {
 
 /** The gRPC instance at `host:port`, named after its address, as static lists describe them. */
 export function staticInstance(service: string, host: string, port: number): ServiceInstance {
-  return { service, id: `${host}:${port}`, host, ports: { grpc: port }, version: "", metadata: {} };
+  const id = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+  return { service, id, host, ports: { grpc: port }, version: "", metadata: {} };
 }
