@@ -26,6 +26,10 @@ export interface ServerConfig {
   readonly shutdownDelayMs: number;
   /** Whether gRPC server reflection is served. */
   readonly reflection: boolean;
+  /** Where instances register and clients discover them (a URL), or `none`. */
+  readonly registry: string;
+  /** The address registered for this instance; empty derives it (see the description). */
+  readonly advertiseHost: string;
 }
 
 /**
@@ -128,6 +132,24 @@ export const SERVER_SETTINGS: readonly SettingDescription[] = [
     description: "Serve gRPC server reflection (true or false), so tools like grpcurl and buf curl need no schema.",
     parse: parseBoolean,
   },
+  {
+    name: "registry",
+    env: "REGISTRY",
+    flag: "--registry",
+    default: "local://",
+    description:
+      "Service registry to register in and discover from: local:// (this machine, no server), etcd://host:port, consul://host:port, mdns://, static://, k8s://, or none.",
+    parse: parseRegistryUrl,
+  },
+  {
+    name: "advertiseHost",
+    env: "ADVERTISE_HOST",
+    flag: "--advertise-host",
+    default: "",
+    description:
+      "Address registered for this instance; empty uses HOST, or 127.0.0.1 for local://, or the first non-internal IPv4 address when HOST is a wildcard.",
+    parse: parseAdvertiseHost,
+  },
 ] satisfies [
   SettingDescription<"host">,
   SettingDescription<"grpcPort">,
@@ -138,6 +160,8 @@ export const SERVER_SETTINGS: readonly SettingDescription[] = [
   SettingDescription<"maxMessageBytes">,
   SettingDescription<"shutdownDelayMs">,
   SettingDescription<"reflection">,
+  SettingDescription<"registry">,
+  SettingDescription<"advertiseHost">,
 ];
 
 /**
@@ -216,6 +240,17 @@ function parseDuration(raw: string, source: string): number {
     throw new ConfigError(`${source}: "${raw}" is not a duration in milliseconds (an integer from 0 to ${MAX_DURATION_MS})`);
   }
   return ms;
+}
+
+// The backend validates the rest of the URL when it opens; here only its shape.
+function parseRegistryUrl(raw: string, source: string): string {
+  const url = raw.trim();
+  if (url === "none" || /^[a-z][a-z0-9+.-]*:\/\//.test(url)) return url;
+  throw new ConfigError(`${source}: "${raw}" is not a registry URL (e.g. local://, etcd://127.0.0.1:2379) or none`);
+}
+
+function parseAdvertiseHost(raw: string, source: string): string {
+  return raw.trim() === "" ? "" : parseHost(raw, source);
 }
 
 function parseCount(raw: string, source: string): number {

@@ -18,6 +18,9 @@ import { clientMetrics, createRpcMetrics, serverMetrics } from "./middleware/met
 import { recovery } from "./middleware/recovery.js";
 import { clientTracing, serverTracing } from "./middleware/tracing.js";
 import type { ClientMiddleware } from "./outgoing.js";
+import { instancesToRegister, registerInstances } from "./registration.js";
+import { openRegistry } from "./registry/open.js";
+import type { Registrar, ServiceInstance } from "./registry/types.js";
 import { addReflectionService } from "./reflection/reflection-service.js";
 import type { ServiceSpec } from "./spec.js";
 import { startTracing, type TracingHandle } from "./telemetry.js";
@@ -41,8 +44,15 @@ export interface StartServiceOptions {
   middleware?: readonly Middleware[];
   /** Default: a pino logger on stdout at `config.logLevel`. */
   logger?: Logger;
-  /** Default: a new registry with Node's process metrics. */
-  registry?: Registry;
+  /** Where metrics are registered; default: a new registry with Node's process metrics. */
+  metricsRegistry?: Registry;
+  /**
+   * Where the service's instances register; default: the registry `config.registry` names
+   * (none when it is `none`). Deregistration is the first thing shutdown does.
+   */
+  serviceRegistry?: Registrar;
+  /** The version registered with the instances; default "0.0.0". */
+  version?: string;
   /** Default: insecure (plaintext). */
   credentials?: grpc.ServerCredentials;
 }
@@ -53,14 +63,17 @@ export interface RunningService {
   readonly adminPort: number;
   readonly logger: Logger;
   /** The metrics served at `/metrics`; register your own here. */
-  readonly registry: Registry;
+  readonly metricsRegistry: Registry;
+  /** The instances registered for this process (empty without a registry). */
+  readonly instances: readonly ServiceInstance[];
   /** Tracing and metrics for clients this service uses: pass as their `middleware` option. */
   readonly clientMiddleware: readonly ClientMiddleware[];
   /** Milliseconds from process start until the service was serving. */
   readonly startupMs: number;
   /**
-   * Adds work to do at shutdown after readiness goes false and before calls are drained, e.g.
-   * deregistering from a service registry. Hooks run in order; a failing one is logged.
+   * Adds work to do at shutdown after readiness goes false and before calls are drained (after
+   * deregistration from the service registry, which runs first). Hooks run in order; a failing
+   * one is logged.
    */
   onShutdown(hook: () => Promise<void> | void): void;
   /**
@@ -76,7 +89,7 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
   const { config } = options;
   const logger = options.logger ?? createLogger({ name: pkg.name, level: config.logLevel });
   const tracing = await startTracing(pkg.name, options.env ?? {});
-  const registry = options.registry ?? defaultRegistry();
+  const registry = options.metricsRegistry ?? defaultRegistry();
   const health = new HealthService(pkg.services.map((s) => s.typeName));
   let ready = false;
   const admin = await listening("ADMIN_PORT", config.host, config.adminPort, () =>
@@ -110,12 +123,32 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
   const startupMs = Math.round(performance.now());
   logger.info({ grpc_port: grpcServer.port, admin_port: admin.port, startup_ms: startupMs, tracing: tracing.exporters }, "serving");
   const hooks: Array<() => Promise<void> | void> = [];
+  // Registered once serving and healthy; deregistered first at shutdown, before the drain.
+  const registrar = options.serviceRegistry ?? (config.registry === "none" ? undefined : await openRegistry(config.registry));
+  const instances = registrar
+    ? instancesToRegister(config, {
+        serviceNames: pkg.services.map((s) => s.typeName),
+        version: options.version ?? "0.0.0",
+        grpcPort: grpcServer.port,
+        localOnly: config.registry.startsWith("local:"),
+      })
+    : [];
   const stop = lifecycle({ config, logger, health, admin, grpcServer, tracing, hooks, setNotReady: () => (ready = false) });
+  if (registrar) {
+    try {
+      hooks.push(await registerInstances(registrar, instances, logger));
+    } catch (error) {
+      // Serving but unfindable is worse than not starting: stop and say why.
+      await stop();
+      throw new ConfigError(`REGISTRY: registering in ${config.registry} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
   return {
     grpcPort: grpcServer.port,
     adminPort: admin.port,
     logger,
-    registry,
+    metricsRegistry: registry,
+    instances,
     clientMiddleware: [clientTracing({ tracerProvider: tracing.tracerProvider }), clientMetrics(createRpcMetrics(registry, "client"))],
     startupMs,
     onShutdown: (hook) => void hooks.push(hook),

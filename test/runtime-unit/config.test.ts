@@ -13,6 +13,8 @@ const defaults = {
   maxMessageBytes: 4194304,
   shutdownDelayMs: 0,
   reflection: true,
+  registry: "local://",
+  advertiseHost: "",
 };
 
 describe("loadServerConfig", () => {
@@ -50,6 +52,8 @@ describe("loadServerConfig", () => {
     [[], { MAX_MESSAGE_BYTES: "0" }, /MAX_MESSAGE_BYTES: "0" is not a size in bytes/],
     [["--shutdown-delay-ms", "soon"], {}, /--shutdown-delay-ms: "soon" is not a duration/],
     [[], { REFLECTION: "yes" }, /REFLECTION: "yes" is not true or false/],
+    [[], { REGISTRY: "127.0.0.1:2379" }, /REGISTRY: "127.0.0.1:2379" is not a registry URL/],
+    [["--advertise-host", "a b"], {}, /--advertise-host/],
   ])("rejects %j with env %j", (argv, env, message) => {
     expect(() => loadServerConfig(argv, env)).toThrow(ConfigError);
     expect(() => loadServerConfig(argv, env)).toThrow(message);
@@ -70,6 +74,8 @@ describe("loadServerConfig", () => {
       ["maxMessageBytes", "MAX_MESSAGE_BYTES", "--max-message-bytes", 4194304],
       ["shutdownDelayMs", "SHUTDOWN_DELAY_MS", "--shutdown-delay-ms", 0],
       ["reflection", "REFLECTION", "--reflection", true],
+      ["registry", "REGISTRY", "--registry", "local://"],
+      ["advertiseHost", "ADVERTISE_HOST", "--advertise-host", ""],
     ]);
     for (const setting of SERVER_SETTINGS) expect(setting.description.length).toBeGreaterThan(10);
   });

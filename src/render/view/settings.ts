@@ -66,4 +66,20 @@ export const serverSettings: readonly SettingDoc[] = [
     default: "true",
     description: "Serve gRPC server reflection (true or false), so tools like grpcurl and buf curl need no schema.",
   },
+  {
+    name: "Registry",
+    env: "REGISTRY",
+    flag: "--registry",
+    default: "local://",
+    description:
+      "Service registry to register in and discover from: local:// (this machine, no server), etcd://host:port, consul://host:port, mdns://, static://, k8s://, or none.",
+  },
+  {
+    name: "Advertised host",
+    env: "ADVERTISE_HOST",
+    flag: "--advertise-host",
+    default: "",
+    description:
+      "Address registered for this instance; empty uses HOST, or 127.0.0.1 for local://, or the first non-internal IPv4 address when HOST is a wildcard.",
+  },
 ];

@@ -1,0 +1,69 @@
+// startService with a service registry: the echo sample registers once serving, a client finds it
+// by service name through the same (real, file-based) local registry, and shutdown deregisters
+// before it drains.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, test } from "vitest";
+import { BalancedConnection, LocalRegistry, loadServerConfig, type RunningService, type ServiceInstance } from "../../src/runtime/index.js";
+import { EchoClient } from "../../generated-samples/echo/src/gen/echo/grpc-client.js";
+import { startServer } from "../../generated-samples/echo/src/gen/server.js";
+import { EchoHandler } from "../../generated-samples/echo/src/handlers/echo.js";
+import { eventually, LogCapture } from "./harness.js";
+
+const cleanup: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function startWithRegistry(dir: string): Promise<{ service: RunningService; logs: LogCapture }> {
+  const logs = new LogCapture();
+  const flags = ["--host", "0.0.0.0", "--grpc-port", "0", "--admin-port", "0", "--registry", `local://${dir}`];
+  const service = await startServer({ echo: new EchoHandler() }, { config: loadServerConfig(flags, {}), logger: logs.logger });
+  cleanup.push(() => service.shutdown());
+  return { service, logs };
+}
+
+/** Keeps the latest instance set a watch reports. */
+function follow(registry: LocalRegistry, service: string): { current: readonly ServiceInstance[] } {
+  const seen = { current: [] as readonly ServiceInstance[] };
+  const stop = new AbortController();
+  cleanup.push(() => stop.abort());
+  void (async () => {
+    for await (const set of registry.watch(service, stop.signal)) seen.current = set;
+  })();
+  return seen;
+}
+
+test("registers once serving, is found by name, and deregisters first at shutdown", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "gen-svc-registration-"));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  const watcher = new LocalRegistry({ dir });
+  cleanup.push(() => watcher.close());
+  const seen = follow(watcher, "echo.v1.Echo");
+
+  const { service, logs } = await startWithRegistry(dir);
+  expect(service.instances).toHaveLength(1);
+  expect(service.instances[0]).toMatchObject({ service: "echo.v1.Echo", host: "127.0.0.1", ports: { grpc: service.grpcPort } });
+  await eventually(() => seen.current.length === 1);
+
+  const connection = new BalancedConnection("echo.v1.Echo", watcher);
+  cleanup.push(() => connection.close());
+  const client = new EchoClient(connection);
+  expect((await client.echo({ text: "found by name" })).text).toBe("found by name");
+
+  service.onShutdown(() => logs.logger.info("user hook"));
+  await service.shutdown();
+  const steps = ["registered", "shutting down", "deregistered", "user hook", "stopped"];
+  expect(logs.lines.map((line) => String(line["msg"])).filter((msg) => steps.includes(msg))).toEqual(steps);
+  await eventually(() => seen.current.length === 0);
+});
+
+test("REGISTRY=none registers nothing", async () => {
+  const logs = new LogCapture();
+  const flags = ["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0", "--registry", "none"];
+  const service = await startServer({ echo: new EchoHandler() }, { config: loadServerConfig(flags, {}), logger: logs.logger });
+  cleanup.push(() => service.shutdown());
+  expect(service.instances).toEqual([]);
+  expect(logs.withMessage("registered")).toEqual([]);
+});
