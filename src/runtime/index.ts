@@ -58,6 +58,10 @@ export { DEFAULT_ETCD_PREFIX, EtcdRegistry } from "./registry/etcd.js";
 export type { EtcdRegistryOptions } from "./registry/etcd.js";
 export { StaticRegistry, staticInstance } from "./registry/static.js";
 export { defaultKubernetesServiceName, DnsDiscovery } from "./registry/kubernetes-dns.js";
+export { ConsulRegistry } from "./registry/consul.js";
+export type { ConsulRegistryOptions } from "./registry/consul.js";
+export { MdnsRegistry } from "./registry/mdns.js";
+export type { MdnsRegistryOptions } from "./registry/mdns.js";
 export type { DnsDiscoveryOptions, DnsLookups, DnsTarget } from "./registry/kubernetes-dns.js";
 export type { Discovery, Registrar, ServiceInstance, ServiceRegistry, Transport } from "./registry/types.js";
 

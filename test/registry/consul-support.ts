@@ -70,7 +70,7 @@ export class WatchRecorder {
   }
 }
 
-const HOOKS = fileURLToPath(new URL("./consul-mdns-child-hooks.mjs", import.meta.url));
+const HOOKS = fileURLToPath(new URL("./ts-hooks.mjs", import.meta.url));
 
 /** Spawns `script` (a .ts file beside this one) on this Node with the TypeScript hooks. */
 export function spawnTypeScript(script: string, env: Record<string, string>): ChildProcess {

@@ -4,7 +4,9 @@
  * the tests quick; the timings measured are printed.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/runtime/config.js";
 import { ConsulRegistry, type ConsulRegistryOptions } from "../../src/runtime/registry/consul.js";
+import { openRegistry as openRegistryUrl } from "../../src/runtime/registry/open.js";
 import type { ServiceInstance } from "../../src/runtime/registry/types.js";
 import { killAndWait, spawnTypeScript, waitForLine, WatchRecorder } from "./consul-support.js";
 import { FakeConsulAgent } from "./fake-consul-agent.js";
@@ -174,5 +176,19 @@ describe("Consul registry (fake agent, real client)", () => {
     const agent = await startAgent(port);
     await openRegistry(agent).register(instance("late"));
     await watcher.until(has("late"), 2_000);
+  });
+
+  it("is opened from consul://host:port?ttl=&deregister= URLs, with the token from CONSUL_HTTP_TOKEN", async () => {
+    const agent = await startAgent();
+    const registry = await openRegistryUrl(`consul://127.0.0.1:${agent.port}?ttl=3&deregister=90`, { env: { CONSUL_HTTP_TOKEN: "secret-token" } });
+    cleanups.push(() => registry.close());
+    expect(registry).toBeInstanceOf(ConsulRegistry);
+    await registry.register(instance("from-url"));
+    const registration = agent.requests.find((request) => request.url === "/v1/agent/service/register");
+    expect(registration?.body).toMatchObject({ Checks: [{ TTL: "3000ms", DeregisterCriticalServiceAfter: "90000ms" }] });
+    expect(agent.requests.every((request) => request.token === "secret-token")).toBe(true);
+    for (const url of ["consul://nohostport", "consul://127.0.0.1:8500/path", "consul://127.0.0.1:8500?ttl=0", "consul://?tls=yes", "consul://?colour=blue"]) {
+      await expect(openRegistryUrl(url), url).rejects.toBeInstanceOf(ConfigError);
+    }
   });
 });

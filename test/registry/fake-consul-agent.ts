@@ -41,6 +41,8 @@ export interface FakeRequest {
   readonly method: string;
   readonly url: string;
   readonly body: unknown;
+  /** The ACL token sent (`X-Consul-Token`), if any. */
+  readonly token: string | undefined;
 }
 
 /** Something the agent did by itself, with `performance.now()` time. */
@@ -104,7 +106,8 @@ export class FakeConsulAgent {
     } catch {
       return answer(response, 400, "Request decode failed");
     }
-    this.requests.push({ method: request.method ?? "", url: url.pathname + url.search, body });
+    const token = request.headers["x-consul-token"];
+    this.requests.push({ method: request.method ?? "", url: url.pathname + url.search, body, token: typeof token === "string" ? token : undefined });
     const route = `${request.method} ${url.pathname}`;
     const tail = (prefix: string): string => decodeURIComponent(url.pathname.slice(prefix.length));
     if (route === "PUT /v1/agent/service/register") return this.#register(body, response);

@@ -8,7 +8,7 @@ import { readlinkSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const HOOKS = fileURLToPath(new URL("./consul-mdns-child-hooks.mjs", import.meta.url));
+const HOOKS = fileURLToPath(new URL("./ts-hooks.mjs", import.meta.url));
 const SCENARIO = fileURLToPath(new URL("./mdns-scenario.ts", import.meta.url));
 const LIMIT_MS = 40_000;
 

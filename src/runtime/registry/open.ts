@@ -11,15 +11,21 @@
  *   SRV records `_<port>._tcp.<k8s-service>.<namespace>.svc.<domain>` of headless services.
  *   A service without a mapping uses the default name ({@link defaultKubernetesServiceName}).
  * - `dns://?<service>=<host>:<port>[&interval=5000&server=ip:port]`: A/AAAA records of a host name.
- * - `consul://` and `mdns://`: see the marked cases below.
+ * - `consul://[host:port][?ttl=10&deregister=60&tls=true]`: a Consul agent (default 127.0.0.1:8500)
+ *   with a TTL check of `ttl` seconds and DeregisterCriticalServiceAfter of `deregister` seconds;
+ *   the ACL token comes from CONSUL_HTTP_TOKEN ({@link ConsulRegistry}).
+ * - `mdns://[?heartbeat=3000&ttl=10&interface=<ip>&bind=<ip>&port=5353]`: multicast DNS on the LAN,
+ *   announcing every `heartbeat` ms with records of `ttl` seconds ({@link MdnsRegistry}).
  *
  * Anything else, or a malformed URL, throws {@link ConfigError}.
  */
 import { isIP } from "node:net";
 import { ConfigError } from "../config.js";
+import { ConsulRegistry } from "./consul.js";
 import { EtcdRegistry } from "./etcd.js";
 import { DnsDiscovery, defaultKubernetesServiceName, type DnsTarget } from "./kubernetes-dns.js";
 import { LocalRegistry } from "./local.js";
+import { MdnsRegistry } from "./mdns.js";
 import { StaticRegistry, staticInstance } from "./static.js";
 import type { ServiceRegistry } from "./types.js";
 
@@ -43,8 +49,7 @@ export interface OpenRegistryOptions {
 export type RegistryOpener = (url: RegistryUrl, options: OpenRegistryOptions) => ServiceRegistry | Promise<ServiceRegistry>;
 
 /**
- * The openers per scheme. Helper F's backends plug in here: replace the `consul` and `mdns`
- * entries (consul.ts, mdns.ts) without touching the others.
+ * The openers per scheme.
  */
 export const REGISTRY_OPENERS: Readonly<Record<string, RegistryOpener>> = {
   local: openLocal,
@@ -52,10 +57,8 @@ export const REGISTRY_OPENERS: Readonly<Record<string, RegistryOpener>> = {
   static: openStatic,
   k8s: openKubernetes,
   dns: openDns,
-  // TODO(helper F): consul://host:port — open the Consul backend from ./consul.js.
-  consul: notYet("consul"),
-  // TODO(helper F): mdns:// — open the mDNS backend from ./mdns.js.
-  mdns: notYet("mdns"),
+  consul: openConsul,
+  mdns: openMdns,
 };
 
 /**
@@ -97,6 +100,43 @@ function openEtcd(url: RegistryUrl): ServiceRegistry {
   const prefix = url.params.get("prefix") ?? undefined;
   if (prefix !== undefined && prefix === "") throw new ConfigError(`registry URL "${url.text}": prefix is empty`);
   return new EtcdRegistry({ hosts: hosts.map((host) => `http://${host}`), ttlSeconds, prefix });
+}
+
+function openConsul(url: RegistryUrl, options: OpenRegistryOptions): ServiceRegistry {
+  if (url.path !== "" && url.path !== "/") throw new ConfigError(`registry URL "${url.text}": write consul://host:port?ttl=10&deregister=60`);
+  const { host, port } = url.authority === "" ? { host: "127.0.0.1", port: 8500 } : parseHostPort(url, url.authority);
+  rejectUnknownParams(url, ["ttl", "deregister", "tls"]);
+  const ttlSeconds = optionalInteger(url, "ttl", 1, 3600);
+  const deregisterSeconds = optionalInteger(url, "deregister", 1, 86_400);
+  const tls = url.params.get("tls");
+  if (tls !== null && tls !== "true" && tls !== "false") throw new ConfigError(`registry URL "${url.text}": tls=${tls} is not true or false`);
+  return new ConsulRegistry({
+    host,
+    port,
+    secure: tls === "true",
+    token: (options.env ?? process.env).CONSUL_HTTP_TOKEN || undefined,
+    ttlMs: ttlSeconds === undefined ? undefined : ttlSeconds * 1000,
+    deregisterCriticalAfterMs: deregisterSeconds === undefined ? undefined : deregisterSeconds * 1000,
+  });
+}
+
+function openMdns(url: RegistryUrl): ServiceRegistry {
+  if (url.authority !== "" || (url.path !== "" && url.path !== "/")) throw new ConfigError(`registry URL "${url.text}": mdns:// takes only parameters (mdns://?ttl=10)`);
+  rejectUnknownParams(url, ["heartbeat", "ttl", "interface", "bind", "port"]);
+  const heartbeatMs = optionalInteger(url, "heartbeat", 100, 60_000);
+  const ttlSeconds = optionalInteger(url, "ttl", 1, 3600);
+  const port = optionalInteger(url, "port", 1, 65_535);
+  const socket: { interface?: string; bind?: string; port?: number } = port === undefined ? {} : { port };
+  for (const name of ["interface", "bind"] as const) {
+    const address = url.params.get(name);
+    if (address === null) continue;
+    if (!isIP(address)) throw new ConfigError(`registry URL "${url.text}": ${name}=${address} is not an IP address`);
+    socket[name] = address;
+  }
+  if ((ttlSeconds ?? 10) * 1000 <= (heartbeatMs ?? 3_000)) {
+    throw new ConfigError(`registry URL "${url.text}": ttl (seconds) must be longer than heartbeat (milliseconds)`);
+  }
+  return new MdnsRegistry({ socket, heartbeatMs, ttlSeconds });
 }
 
 function openStatic(url: RegistryUrl): ServiceRegistry {
@@ -189,10 +229,4 @@ function rejectUnknownParams(url: RegistryUrl, known: readonly string[]): void {
   for (const name of url.params.keys()) {
     if (!known.includes(name)) throw new ConfigError(`registry URL "${url.text}": unknown parameter ${name} (known: ${known.join(", ") || "none"})`);
   }
-}
-
-function notYet(scheme: string): RegistryOpener {
-  return (url) => {
-    throw new ConfigError(`registry URL "${url.text}": the ${scheme}:// backend is not available yet`);
-  };
 }
