@@ -83,7 +83,8 @@ function readmeView(ctx: PackageContext): object {
     description: `Serves ${listPhrase(ctx.pkg.services.map((s) => `\`${s.typeName}\``))} over gRPC.`,
     sourceFileList: ctx.pkg.files.map((f) => `\`${f}\``).join(", "),
     firstMethodPath: first?.path ?? "",
-    settings: serverSettings,
+    // An empty default reads better as a word than as an empty code span.
+    settings: serverSettings.map((setting) => ({ ...setting, defaultCell: setting.default === "" ? "(derived)" : `\`${setting.default}\`` })),
     services: ctx.pkg.services.map((s) => {
       const names = ctx.names.get(s)!;
       return {
