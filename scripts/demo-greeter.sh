@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The newcomer's first run: build gen-svc, generate the greeter service from its contract into a
 # fresh folder, implement SayHello (copied from the checked-in sample), start it on a free port,
-# call it with the generated client's transport via `buf curl`, and stop it.
+# call it with `buf curl` (through server reflection), then with the generated client finding it
+# by service name in the local registry (no registry server), and stop it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -21,15 +22,26 @@ echo "== npm install && npm run build (in $OUT)"
 (cd "$OUT" && npm install --no-audit --no-fund --silent && npm run -s build)
 
 echo "== node dist/src/main.js (what npm start runs), on a free port"
-(cd "$OUT" && PATH="$ROOT/node_modules/.bin:$PATH" GRPC_PORT=0 HOST=127.0.0.1 exec node dist/src/main.js) >"$OUT/server.log" 2>&1 &
+(cd "$OUT" && PATH="$ROOT/node_modules/.bin:$PATH" GRPC_PORT=0 ADMIN_PORT=0 HOST=127.0.0.1 exec node dist/src/main.js) >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 100); do grep -q "listening" "$OUT/server.log" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do grep -q '"registered"' "$OUT/server.log" 2>/dev/null && break; sleep 0.1; done
 cat "$OUT/server.log"
-PORT=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\).*/\1/p' "$OUT/server.log" | head -1)
+PORT=$(sed -n 's/.*"grpc_port":\([0-9]*\).*/\1/p' "$OUT/server.log" | head -1)
 
-echo "== buf curl greeter.v1.Greeter/SayHello"
-npx buf curl --protocol grpc --http2-prior-knowledge --schema proto-examples/greeter \
+echo "== buf curl greeter.v1.Greeter/SayHello (no schema: the server serves reflection)"
+npx buf curl --protocol grpc --http2-prior-knowledge \
   -d '{"name":"Ada"}' "http://127.0.0.1:$PORT/greeter.v1.Greeter/SayHello"
+
+echo "== the generated client, finding the service by name in the local registry"
+(cd "$OUT" && PATH="$ROOT/node_modules/.bin:$PATH" node --input-type=module -e '
+import { BalancedConnection, openRegistry } from "gen-svc/runtime";
+import { GreeterClient } from "./dist/src/gen/greeter/grpc-client.js";
+const registry = await openRegistry("local://");
+const connection = new BalancedConnection("greeter.v1.Greeter", registry);
+console.log(await new GreeterClient(connection).sayHello({ name: "Grace" }));
+connection.close();
+await registry.close();
+')
 
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true
 echo "== stopped; the generated package is in $OUT"
