@@ -50,6 +50,9 @@ function instance(id: string): ServiceInstance {
   return { service: SERVICE, id, host: "127.0.0.1", ports: { grpc: 50_051, http: 8_081 }, version: "1.2.3", metadata: { zone: "eu-1", weight: "3" } };
 }
 
+/** The agent's record of instance `id` of SERVICE. */
+const stored = (agent: FakeConsulAgent, id: string) => agent.services.get(`${SERVICE}:${id}`);
+
 const has = (id: string) => (ids: readonly string[]) => ids.includes(id);
 const lacks = (id: string) => (ids: readonly string[]) => !ids.includes(id);
 
@@ -64,18 +67,18 @@ describe("Consul registry (fake agent, real client)", () => {
     expect(seen.instances).toEqual([instance("a")]);
     const registration = agent.requests.find((request) => request.url === "/v1/agent/service/register");
     expect(registration?.body).toMatchObject({
-      ID: "a",
+      ID: `${SERVICE}:a`,
       Name: SERVICE,
       Address: "127.0.0.1",
       Port: 50_051,
-      Meta: { zone: "eu-1", weight: "3", "gen-svc-version": "1.2.3", "gen-svc-port-grpc": "50051", "gen-svc-port-http": "8081" },
-      Checks: [{ CheckID: "service:a:ttl", TTL: "600ms", DeregisterCriticalServiceAfter: "1000ms", Status: "passing" }],
+      Meta: { zone: "eu-1", weight: "3", "gen-svc-id": "a", "gen-svc-version": "1.2.3", "gen-svc-port-grpc": "50051", "gen-svc-port-http": "8081" },
+      Checks: [{ CheckID: `service:${SERVICE}:a:ttl`, TTL: "600ms", DeregisterCriticalServiceAfter: "1000ms", Status: "passing" }],
     });
     // The heartbeat keeps it passing well beyond one TTL.
     await new Promise((resolve) => setTimeout(resolve, TTL_MS * 2));
-    expect(agent.services.get("a")?.checks[0]?.status).toBe("passing");
+    expect(stored(agent, "a")?.checks[0]?.status).toBe("passing");
     expect(watcher.latest?.ids).toEqual(["a"]);
-    const passes = agent.requests.filter((request) => request.url === "/v1/agent/check/pass/service%3Aa%3Attl" || request.url === "/v1/agent/check/pass/service:a:ttl");
+    const passes = agent.requests.filter((request) => decodeURIComponent(request.url) === `/v1/agent/check/pass/service:${SERVICE}:a:ttl`);
     expect(passes.length).toBeGreaterThanOrEqual(4);
     expect(agent.requests.some((request) => request.url.startsWith(`/v1/health/service/${SERVICE}?`) && request.url.includes("passing=true") && request.url.includes("index="))).toBe(true);
   });
@@ -101,19 +104,33 @@ describe("Consul registry (fake agent, real client)", () => {
     const gone = await watcher.until(lacks("crashing"), TTL_MS + 1_000, watcher.sets.indexOf(seen));
     const goneAfterMs = gone.at - killedAt;
     // Critical, not yet removed: the passing filter is what hides it.
-    expect(agent.services.get("crashing")?.checks[0]?.status).toBe("critical");
+    expect(stored(agent, "crashing")?.checks[0]?.status).toBe("critical");
     expect(goneAfterMs).toBeLessThan(TTL_MS + 300);
 
     const deadline = performance.now() + CRITICAL_MS + 1_000;
-    while (agent.services.has("crashing") && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    const critical = agent.events.find((event) => event.kind === "critical" && event.serviceId === "crashing");
-    const reaped = agent.events.find((event) => event.kind === "reaped" && event.serviceId === "crashing");
-    expect(agent.services.has("crashing")).toBe(false);
+    while (stored(agent, "crashing") !== undefined && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const critical = agent.events.find((event) => event.kind === "critical" && event.serviceId === `${SERVICE}:crashing`);
+    const reaped = agent.events.find((event) => event.kind === "reaped" && event.serviceId === `${SERVICE}:crashing`);
+    expect(stored(agent, "crashing") !== undefined).toBe(false);
     expect(critical && reaped && reaped.at - critical.at).toBeGreaterThanOrEqual(CRITICAL_MS);
     console.info(
       `consul: killed registrar gone from the watch after ${goneAfterMs.toFixed(0)} ms (TTL ${TTL_MS} ms); ` +
         `removed by the agent ${((reaped?.at ?? 0) - (critical?.at ?? 0)).toFixed(0)} ms after turning critical (period ${CRITICAL_MS} ms)`,
     );
+  });
+
+  it("one id registered for two services gives two Consul services, each found under its name", async () => {
+    const agent = await startAgent();
+    const registrar = openRegistry(agent);
+    const other = { ...instance("shared"), service: "ecommerce.order.v1.OrderService" };
+    await registrar.register(instance("shared"));
+    await registrar.register(other);
+    expect(agent.services.size).toBe(2);
+    const products = follow(openRegistry(agent));
+    const orders = new WatchRecorder(openRegistry(agent), other.service);
+    cleanups.push(() => orders.stop());
+    expect((await products.until(has("shared"), 2_000)).instances).toEqual([instance("shared")]);
+    expect((await orders.until(has("shared"), 2_000)).instances).toEqual([other]);
   });
 
   it("deregister and close are seen promptly", async () => {
@@ -156,8 +173,8 @@ describe("Consul registry (fake agent, real client)", () => {
     await openRegistry(second).register(instance("b"));
     // The watch follows the new agent (b appears) and the registrar has registered a again.
     const back = await watcher.until((ids) => ids.join() === "a,b", 3_000, setsBefore);
-    expect(second.services.get("a")?.checks[0]?.status).toBe("passing");
-    const reRegistered = second.requests.find((request) => request.url === "/v1/agent/service/register" && (request.body as { ID?: string }).ID === "a");
+    expect(stored(second, "a")?.checks[0]?.status).toBe("passing");
+    const reRegistered = second.requests.find((request) => request.url === "/v1/agent/service/register" && (request.body as { ID?: string }).ID === `${SERVICE}:a`);
     expect(reRegistered).toBeDefined();
     const recoveryMs = back.at - restartedAt;
     expect(recoveryMs).toBeLessThan(1_500);

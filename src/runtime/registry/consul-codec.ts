@@ -2,13 +2,16 @@
  * How a {@link ServiceInstance} is written to and read back from Consul: the agent's service
  * definition on registration, the entries of `/v1/health/service/<name>` on discovery.
  *
- * Mapping: `ID` = id, `Name` = service, `Address` = host, `Port` = the gRPC port (else the HTTP
+ * Mapping: `ID` = `<service>:<id>` (Consul service IDs are unique per agent, instance ids only per
+ * service, and one process registers several services under one id), `Name` = service, `Address` = host, `Port` = the gRPC port (else the HTTP
  * port), `Tags` = the transports served, `Meta` = the instance's metadata plus the reserved keys
  * below (version and every port), so that nothing is lost on the way back.
  */
 import { sortInstances } from "./instance-set.js";
 import type { ServiceInstance, Transport } from "./types.js";
 
+/** Meta key holding the instance's own id (the Consul ID also names the service). */
+export const CONSUL_META_ID = "gen-svc-id";
 /** Meta key holding the instance's version. */
 export const CONSUL_META_VERSION = "gen-svc-version";
 /** Meta key prefix holding the port of each transport, e.g. `gen-svc-port-http`. */
@@ -56,9 +59,14 @@ export function goDuration(ms: number): string {
   return `${Math.max(1, Math.round(ms))}ms`;
 }
 
-/** The check id for an instance: one TTL check per registration. */
-export function ttlCheckId(instanceId: string): string {
-  return `service:${instanceId}:ttl`;
+/** The Consul service ID of an instance: unique on the agent even when ids repeat across services. */
+export function consulServiceId(instance: Pick<ServiceInstance, "service" | "id">): string {
+  return `${instance.service}:${instance.id}`;
+}
+
+/** The id of the one TTL check of a registration. */
+export function ttlCheckId(instance: Pick<ServiceInstance, "service" | "id">): string {
+  return `service:${consulServiceId(instance)}:ttl`;
 }
 
 /**
@@ -71,7 +79,7 @@ export function toConsulRegistration(instance: ServiceInstance, check: ConsulTtl
   if (instance.id === "" || instance.service === "") throw new TypeError("a Consul registration needs a service name and an instance id");
   if (mainTransport === undefined) throw new TypeError(`instance ${instance.id} has no valid port to register`);
   return {
-    id: instance.id,
+    id: consulServiceId(instance),
     name: instance.service,
     address: instance.host,
     port: instance.ports[mainTransport] as number,
@@ -100,6 +108,7 @@ function toMeta(instance: ServiceInstance, served: readonly Transport[]): Record
     if (value.length > MAX_META_VALUE_LENGTH) throw new TypeError(`metadata "${key}" is longer than Consul allows (${MAX_META_VALUE_LENGTH})`);
     meta[key] = value;
   }
+  meta[CONSUL_META_ID] = instance.id;
   meta[CONSUL_META_VERSION] = instance.version;
   for (const transport of served) meta[CONSUL_META_PORT_PREFIX + transport] = String(instance.ports[transport]);
   if (Object.keys(meta).length > MAX_META_PAIRS) throw new TypeError(`instance ${instance.id} has more metadata than Consul allows`);
@@ -109,19 +118,19 @@ function toMeta(instance: ServiceInstance, served: readonly Transport[]): Record
 /**
  * The instance described by one entry of a health query, or undefined for an entry that does not
  * describe a reachable service (no id or no port). Services registered by other tools (without
- * the reserved meta keys) are read as serving gRPC on `Port`.
+ * the reserved meta keys) are read with their Consul ID as id, serving gRPC on `Port`.
  */
 export function fromHealthEntry(entry: unknown): ServiceInstance | undefined {
   const service = field(entry, "Service");
-  const id = text(field(service, "ID"));
   const name = text(field(service, "Service"));
   const host = text(field(service, "Address")) || text(field(field(entry, "Node"), "Address"));
-  if (id === "" || name === "" || host === "") return undefined;
   const rawMeta = field(service, "Meta");
   const meta: Record<string, string> = {};
   if (typeof rawMeta === "object" && rawMeta !== null) {
     for (const [key, value] of Object.entries(rawMeta)) if (typeof value === "string") meta[key] = value;
   }
+  const id = meta[CONSUL_META_ID] ?? text(field(service, "ID"));
+  if (id === "" || name === "" || host === "") return undefined;
   const ports: Partial<Record<Transport, number>> = {};
   for (const transport of TRANSPORTS) {
     const port = Number(meta[CONSUL_META_PORT_PREFIX + transport]);

@@ -14,7 +14,7 @@
  */
 import { EventEmitter } from "node:events";
 import Consul from "consul";
-import { fromHealthEntries, goDuration, toConsulRegistration, ttlCheckId } from "./consul-codec.js";
+import { consulServiceId, fromHealthEntries, goDuration, toConsulRegistration, ttlCheckId } from "./consul-codec.js";
 import { assertValidInstance, sleep, watchWith, type InstanceSetStream } from "./instance-set.js";
 import type { ServiceInstance, ServiceRegistry } from "./types.js";
 
@@ -46,7 +46,7 @@ export interface ConsulRegistryOptions {
   readonly onError?: (error: unknown, during: string) => void;
 }
 
-/** One instance this process keeps registered. */
+/** One instance this process keeps registered (keyed by its Consul service ID). */
 interface Registration {
   readonly instance: ServiceInstance;
   readonly timer: NodeJS.Timeout;
@@ -101,7 +101,7 @@ export class ConsulRegistry implements ServiceRegistry {
   async register(instance: ServiceInstance): Promise<void> {
     if (this.#closed.signal.aborted) throw new Error("the Consul registry is closed");
     assertValidInstance(instance);
-    await this.#stopHeartbeat(instance.id);
+    await this.#stopHeartbeat(consulServiceId(instance));
     await this.#registerWithAgent(instance);
     const registration: Registration = {
       instance,
@@ -111,7 +111,7 @@ export class ConsulRegistry implements ServiceRegistry {
     };
     // The service's own servers keep the process alive, not the heartbeat.
     registration.timer.unref();
-    this.#registrations.set(instance.id, registration);
+    this.#registrations.set(consulServiceId(instance), registration);
   }
 
   /**
@@ -119,8 +119,8 @@ export class ConsulRegistry implements ServiceRegistry {
    * reached (the instance then disappears when its TTL runs out).
    */
   async deregister(instance: ServiceInstance): Promise<void> {
-    await this.#stopHeartbeat(instance.id);
-    await this.#deregisterFromAgent(instance.id);
+    await this.#stopHeartbeat(consulServiceId(instance));
+    await this.#deregisterFromAgent(consulServiceId(instance));
   }
 
   /** The passing instances of `service`, on every change; see {@link Discovery.watch}. */
@@ -142,7 +142,7 @@ export class ConsulRegistry implements ServiceRegistry {
 
   async #registerWithAgent(instance: ServiceInstance): Promise<void> {
     const registration = toConsulRegistration(instance, {
-      checkId: ttlCheckId(instance.id),
+      checkId: ttlCheckId(instance),
       ttlMs: this.#ttlMs,
       deregisterCriticalAfterMs: this.#deregisterCriticalAfterMs,
     });
@@ -165,7 +165,7 @@ export class ConsulRegistry implements ServiceRegistry {
   #beat(registration: Registration): void {
     if (registration.beat !== undefined || registration.stopped) return;
     const { instance } = registration;
-    const options = { id: ttlCheckId(instance.id), ...this.#extras() };
+    const options = { id: ttlCheckId(instance), ...this.#extras() };
     registration.beat = this.#consul.agent.check
       .pass(options)
       .catch(async (error: unknown) => {
@@ -176,10 +176,10 @@ export class ConsulRegistry implements ServiceRegistry {
       .finally(() => (registration.beat = undefined));
   }
 
-  async #stopHeartbeat(id: string): Promise<void> {
-    const registration = this.#registrations.get(id);
+  async #stopHeartbeat(consulId: string): Promise<void> {
+    const registration = this.#registrations.get(consulId);
     if (registration === undefined) return;
-    this.#registrations.delete(id);
+    this.#registrations.delete(consulId);
     registration.stopped = true;
     clearInterval(registration.timer);
     await registration.beat;
