@@ -98,6 +98,8 @@ export class MdnsRegistry implements ServiceRegistry {
   #socket(): mDNS.MulticastDNS {
     if (this.#mdns !== undefined) return this.#mdns;
     const mdns = makeMdns(this.#socketOptions);
+    // Every watch adds a response listener; many watches on one socket are expected.
+    mdns.setMaxListeners(0);
     mdns.on("error", (error) => this.#onError(error, "mDNS socket"));
     mdns.on("warning", (error) => this.#onError(error, "mDNS socket warning"));
     mdns.on("query", (query) => this.#answer(query));
