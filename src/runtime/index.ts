@@ -49,19 +49,15 @@ export type { TracingOptions } from "./middleware/tracing.js";
 export { observe, observeCall } from "./middleware/observe.js";
 export type { CallObserver, ObservedCall } from "./middleware/observe.js";
 
-// Service registry and discovery backends (issue 5), chosen by URL with openRegistry.
+// Service registry and discovery (issue 5), chosen by URL with openRegistry. The etcd, Consul and
+// mDNS classes are exported from `gen-svc/runtime/registry`, so that loading this module does not
+// load their client libraries.
 export { openRegistry, parseRegistryUrl, REGISTRY_OPENERS } from "./registry/open.js";
 export type { OpenRegistryOptions, RegistryOpener, RegistryUrl } from "./registry/open.js";
 export { defaultLocalRegistryDir, LocalRegistry } from "./registry/local.js";
 export type { LocalRegistryOptions } from "./registry/local.js";
-export { DEFAULT_ETCD_PREFIX, EtcdRegistry } from "./registry/etcd.js";
-export type { EtcdRegistryOptions } from "./registry/etcd.js";
 export { StaticRegistry, staticInstance } from "./registry/static.js";
 export { defaultKubernetesServiceName, DnsDiscovery } from "./registry/kubernetes-dns.js";
-export { ConsulRegistry } from "./registry/consul.js";
-export type { ConsulRegistryOptions } from "./registry/consul.js";
-export { MdnsRegistry } from "./registry/mdns.js";
-export type { MdnsRegistryOptions } from "./registry/mdns.js";
 export type { DnsDiscoveryOptions, DnsLookups, DnsTarget } from "./registry/kubernetes-dns.js";
 export type { Discovery, Registrar, ServiceInstance, ServiceRegistry, Transport } from "./registry/types.js";
 

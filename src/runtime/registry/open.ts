@@ -21,11 +21,8 @@
  */
 import { isIP } from "node:net";
 import { ConfigError } from "../config.js";
-import { ConsulRegistry } from "./consul.js";
-import { EtcdRegistry } from "./etcd.js";
 import { DnsDiscovery, defaultKubernetesServiceName, type DnsTarget } from "./kubernetes-dns.js";
 import { LocalRegistry } from "./local.js";
-import { MdnsRegistry } from "./mdns.js";
 import { StaticRegistry, staticInstance } from "./static.js";
 import type { ServiceRegistry } from "./types.js";
 
@@ -91,7 +88,9 @@ function openLocal(url: RegistryUrl, options: OpenRegistryOptions): ServiceRegis
   return new LocalRegistry({ dir: url.path === "" || url.path === "/" ? undefined : url.path, heartbeatMs, staleAfterMs, env: options.env });
 }
 
-function openEtcd(url: RegistryUrl): ServiceRegistry {
+// etcd3, consul and multicast-dns are imported only when their scheme is used: etcd3 alone takes
+// about 100 ms to load, which every service would otherwise pay at start-up.
+async function openEtcd(url: RegistryUrl): Promise<ServiceRegistry> {
   const hosts = url.authority.split(",").filter((host) => host !== "");
   if (hosts.length === 0) throw new ConfigError(`registry URL "${url.text}": etcd:// needs host:port, e.g. etcd://127.0.0.1:2379`);
   for (const host of hosts) parseHostPort(url, host);
@@ -99,10 +98,11 @@ function openEtcd(url: RegistryUrl): ServiceRegistry {
   const ttlSeconds = optionalInteger(url, "ttl", 1, 3600);
   const prefix = url.params.get("prefix") ?? undefined;
   if (prefix !== undefined && prefix === "") throw new ConfigError(`registry URL "${url.text}": prefix is empty`);
+  const { EtcdRegistry } = await import("./etcd.js");
   return new EtcdRegistry({ hosts: hosts.map((host) => `http://${host}`), ttlSeconds, prefix });
 }
 
-function openConsul(url: RegistryUrl, options: OpenRegistryOptions): ServiceRegistry {
+async function openConsul(url: RegistryUrl, options: OpenRegistryOptions): Promise<ServiceRegistry> {
   if (url.path !== "" && url.path !== "/") throw new ConfigError(`registry URL "${url.text}": write consul://host:port?ttl=10&deregister=60`);
   const { host, port } = url.authority === "" ? { host: "127.0.0.1", port: 8500 } : parseHostPort(url, url.authority);
   rejectUnknownParams(url, ["ttl", "deregister", "tls"]);
@@ -110,6 +110,7 @@ function openConsul(url: RegistryUrl, options: OpenRegistryOptions): ServiceRegi
   const deregisterSeconds = optionalInteger(url, "deregister", 1, 86_400);
   const tls = url.params.get("tls");
   if (tls !== null && tls !== "true" && tls !== "false") throw new ConfigError(`registry URL "${url.text}": tls=${tls} is not true or false`);
+  const { ConsulRegistry } = await import("./consul.js");
   return new ConsulRegistry({
     host,
     port,
@@ -120,7 +121,7 @@ function openConsul(url: RegistryUrl, options: OpenRegistryOptions): ServiceRegi
   });
 }
 
-function openMdns(url: RegistryUrl): ServiceRegistry {
+async function openMdns(url: RegistryUrl): Promise<ServiceRegistry> {
   if (url.authority !== "" || (url.path !== "" && url.path !== "/")) throw new ConfigError(`registry URL "${url.text}": mdns:// takes only parameters (mdns://?ttl=10)`);
   rejectUnknownParams(url, ["heartbeat", "ttl", "interface", "bind", "port"]);
   const heartbeatMs = optionalInteger(url, "heartbeat", 100, 60_000);
@@ -136,6 +137,7 @@ function openMdns(url: RegistryUrl): ServiceRegistry {
   if ((ttlSeconds ?? 10) * 1000 <= (heartbeatMs ?? 3_000)) {
     throw new ConfigError(`registry URL "${url.text}": ttl (seconds) must be longer than heartbeat (milliseconds)`);
   }
+  const { MdnsRegistry } = await import("./mdns.js");
   return new MdnsRegistry({ socket, heartbeatMs, ttlSeconds });
 }
 
