@@ -48,7 +48,8 @@ export function advertiseHost(config: ServerConfig, localOnly: boolean): string 
 
 /**
  * Registers every instance; resolves to the deregistration, which never throws (a registry that
- * is down must not keep the process from shutting down: leases and TTLs clean up after it).
+ * is down must not keep the process from shutting down: leases and TTLs clean up after it). The
+ * registry stays open: discovery through it may still serve calls made while draining.
  */
 export async function registerInstances(registrar: Registrar, instances: readonly ServiceInstance[], logger: Logger): Promise<() => Promise<void>> {
   for (const instance of instances) await registrar.register(instance);
@@ -61,7 +62,6 @@ export async function registerInstances(registrar: Registrar, instances: readonl
         logger.warn({ err: error, service: instance.service }, "deregistration failed; the registry's TTL will remove it");
       }
     }
-    await registrar.close().catch((error: unknown) => logger.warn({ err: error }, "closing the registry failed"));
     logger.info("deregistered");
   };
 }

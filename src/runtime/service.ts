@@ -20,7 +20,8 @@ import { clientTracing, serverTracing } from "./middleware/tracing.js";
 import type { ClientMiddleware } from "./outgoing.js";
 import { instancesToRegister, registerInstances } from "./registration.js";
 import { openRegistry } from "./registry/open.js";
-import type { Registrar, ServiceInstance } from "./registry/types.js";
+import type { ServiceInstance, ServiceRegistry } from "./registry/types.js";
+import { BalancedConnection, type BalancedConnectionOptions } from "./balance/balanced-connection.js";
 import { addReflectionService } from "./reflection/reflection-service.js";
 import type { ServiceSpec } from "./spec.js";
 import { startTracing, type TracingHandle } from "./telemetry.js";
@@ -48,9 +49,10 @@ export interface StartServiceOptions {
   metricsRegistry?: Registry;
   /**
    * Where the service's instances register; default: the registry `config.registry` names
-   * (none when it is `none`). Deregistration is the first thing shutdown does.
+   * (none when it is `none`). Deregistration is the first thing shutdown does; the registry is
+   * closed after the drain.
    */
-  serviceRegistry?: Registrar;
+  serviceRegistry?: ServiceRegistry;
   /** The version registered with the instances; default "0.0.0". */
   version?: string;
   /** Default: insecure (plaintext). */
@@ -66,6 +68,13 @@ export interface RunningService {
   readonly metricsRegistry: Registry;
   /** The instances registered for this process (empty without a registry). */
   readonly instances: readonly ServiceInstance[];
+  /**
+   * A connection to another service by name, through the service registry (`REGISTRY`), with
+   * this service's client middleware: pass it to a generated client,
+   * `new ProductClient(server.connect("shop.v1.ProductService"))`. Closed after the drain, so
+   * calls made while draining still work. Throws ConfigError when `REGISTRY` is `none`.
+   */
+  connect(service: string, options?: BalancedConnectionOptions): BalancedConnection;
   /** Tracing and metrics for clients this service uses: pass as their `middleware` option. */
   readonly clientMiddleware: readonly ClientMiddleware[];
   /** Milliseconds from process start until the service was serving. */
@@ -133,7 +142,14 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
         localOnly: config.registry.startsWith("local:"),
       })
     : [];
-  const stop = lifecycle({ config, logger, health, admin, grpcServer, tracing, hooks, setNotReady: () => (ready = false) });
+  const clientMiddleware = [clientTracing({ tracerProvider: tracing.tracerProvider }), clientMetrics(createRpcMetrics(registry, "client"))];
+  const connections: BalancedConnection[] = [];
+  // Closed after the drain, not with deregistration: handlers still calling out need discovery.
+  const closeConnections = async () => {
+    for (const connection of connections) connection.close();
+    await registrar?.close().catch((error: unknown) => logger.warn({ err: error }, "closing the registry failed"));
+  };
+  const stop = lifecycle({ config, logger, health, admin, grpcServer, tracing, hooks, closeConnections, setNotReady: () => (ready = false) });
   if (registrar) {
     try {
       hooks.push(await registerInstances(registrar, instances, logger));
@@ -149,9 +165,15 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
     logger,
     metricsRegistry: registry,
     instances,
-    clientMiddleware: [clientTracing({ tracerProvider: tracing.tracerProvider }), clientMetrics(createRpcMetrics(registry, "client"))],
+    clientMiddleware,
     startupMs,
     onShutdown: (hook) => void hooks.push(hook),
+    connect: (service, connectOptions = {}) => {
+      if (!registrar) throw new ConfigError(`REGISTRY is none: cannot find ${service} by name`);
+      const connection = new BalancedConnection(service, registrar, { middleware: clientMiddleware, ...connectOptions });
+      connections.push(connection);
+      return connection;
+    },
     shutdown: stop,
   };
 }
@@ -184,6 +206,8 @@ interface Running {
   grpcServer: GrpcServerHandle;
   tracing: TracingHandle;
   hooks: ReadonlyArray<() => Promise<void> | void>;
+  /** Closes outgoing connections and the registry, after the drain. */
+  closeConnections: () => Promise<void>;
   setNotReady: () => void;
 }
 
@@ -210,6 +234,7 @@ async function shutdownSequence(running: Running): Promise<void> {
   // calls are refused), so watchers reconnecting now find no server.
   running.health.endWatches();
   await drained;
+  await running.closeConnections();
   await Promise.all([running.admin.close(), running.tracing.shutdown().catch((error: unknown) => logger.warn({ err: error }, "flushing traces failed"))]);
   logger.info("stopped");
 }

@@ -67,3 +67,15 @@ test("REGISTRY=none registers nothing", async () => {
   expect(service.instances).toEqual([]);
   expect(logs.withMessage("registered")).toEqual([]);
 });
+
+test("server.connect finds another service by name through the same registry, with client metrics", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "gen-svc-registration-"));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  await startWithRegistry(dir);
+  const { service: caller } = await startWithRegistry(dir);
+  const client = new EchoClient(caller.connect("echo.v1.Echo"));
+  // Both instances are registered; either may answer.
+  expect((await client.echo({ text: "by name" })).text).toBe("by name");
+  const metrics = await (await fetch(`http://127.0.0.1:${caller.adminPort}/metrics`)).text();
+  expect(metrics).toContain('grpc_client_handled_total{grpc_type="unary",grpc_service="echo.v1.Echo",grpc_method="Echo",grpc_code="OK"} 1');
+});
