@@ -133,7 +133,14 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
   logger.info({ grpc_port: grpcServer.port, admin_port: admin.port, startup_ms: startupMs, tracing: tracing.exporters }, "serving");
   const hooks: Array<() => Promise<void> | void> = [];
   // Registered once serving and healthy; deregistered first at shutdown, before the drain.
-  const registrar = options.serviceRegistry ?? (config.registry === "none" ? undefined : await openRegistry(config.registry));
+  let registrar: ServiceRegistry | undefined;
+  try {
+    registrar = options.serviceRegistry ?? (config.registry === "none" ? undefined : await openRegistry(config.registry));
+  } catch (error) {
+    await grpcServer.shutdown(0);
+    await Promise.all([admin.close(), tracing.shutdown()]);
+    throw error;
+  }
   const instances = registrar
     ? instancesToRegister(config, {
         serviceNames: pkg.services.map((s) => s.typeName),

@@ -79,3 +79,11 @@ test("server.connect finds another service by name through the same registry, wi
   const metrics = await (await fetch(`http://127.0.0.1:${caller.adminPort}/metrics`)).text();
   expect(metrics).toContain('grpc_client_handled_total{grpc_type="unary",grpc_service="echo.v1.Echo",grpc_method="Echo",grpc_code="OK"} 1');
 });
+
+test("an unknown registry scheme stops the start with a ConfigError", async () => {
+  const { ConfigError } = await import("../../src/runtime/index.js");
+  const flags = ["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0", "--registry", "zookeeper://127.0.0.1:2181"];
+  const started = startServer({ echo: new EchoHandler() }, { config: loadServerConfig(flags, {}), logger: new LogCapture().logger });
+  await expect(started).rejects.toBeInstanceOf(ConfigError);
+  await expect(started).rejects.toThrow(/unknown scheme zookeeper:\/\//);
+});
