@@ -3,6 +3,8 @@
  * the signal that ends the process. The settings table also feeds the generated README.
  */
 import { parseArgs } from "node:util";
+import { ConfigError } from "./config-error.js";
+import { parseRegistryUrl } from "./registry/url.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "./grpc/limits.js";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
 
@@ -39,10 +41,7 @@ export interface ServerConfig {
  */
 export const MAX_DURATION_MS = 2_147_483_647;
 
-/** A setting that is wrong; the message names the flag or variable it came from. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
+export { ConfigError };
 
 /** One row of {@link SERVER_SETTINGS}. */
 export interface SettingDescription<K extends keyof ServerConfig = keyof ServerConfig> {
@@ -139,7 +138,7 @@ export const SERVER_SETTINGS: readonly SettingDescription[] = [
     default: "local://",
     description:
       "Service registry to register in and discover from: local:// (this machine, no server), etcd://host:port, consul://host:port, mdns://, static://, k8s://, or none.",
-    parse: parseRegistryUrl,
+    parse: parseRegistrySetting,
   },
   {
     name: "advertiseHost",
@@ -242,11 +241,16 @@ function parseDuration(raw: string, source: string): number {
   return ms;
 }
 
-// The backend validates the rest of the URL when it opens; here only its shape.
-function parseRegistryUrl(raw: string, source: string): string {
+// The backend checks the rest (known scheme, its parameters) when it opens; here only the shape.
+function parseRegistrySetting(raw: string, source: string): string {
   const url = raw.trim();
-  if (url === "none" || /^[a-z][a-z0-9+.-]*:\/\//.test(url)) return url;
-  throw new ConfigError(`${source}: "${raw}" is not a registry URL (e.g. local://, etcd://127.0.0.1:2379) or none`);
+  if (url === "none") return url;
+  try {
+    parseRegistryUrl(url);
+  } catch {
+    throw new ConfigError(`${source}: "${raw}" is not a registry URL (e.g. local://, etcd://127.0.0.1:2379) or none`);
+  }
+  return url;
 }
 
 function parseAdvertiseHost(raw: string, source: string): string {

@@ -52,8 +52,10 @@ export type { CallObserver, ObservedCall } from "./middleware/observe.js";
 // Service registry and discovery (issue 5), chosen by URL with openRegistry. The etcd, Consul and
 // mDNS classes are exported from `gen-svc/runtime/registry`, so that loading this module does not
 // load their client libraries.
-export { openRegistry, parseRegistryUrl, REGISTRY_OPENERS } from "./registry/open.js";
-export type { OpenRegistryOptions, RegistryOpener, RegistryUrl } from "./registry/open.js";
+export { openRegistry, REGISTRY_OPENERS } from "./registry/open.js";
+export type { OpenRegistryOptions, RegistryOpener } from "./registry/open.js";
+export { parseRegistryUrl } from "./registry/url.js";
+export type { RegistryUrl } from "./registry/url.js";
 export { defaultLocalRegistryDir, LocalRegistry } from "./registry/local.js";
 export type { LocalRegistryOptions } from "./registry/local.js";
 export { StaticRegistry, staticInstance } from "./registry/static.js";

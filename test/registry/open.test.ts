@@ -8,7 +8,8 @@ import { ConfigError } from "../../src/runtime/config.js";
 import { EtcdRegistry } from "../../src/runtime/registry/etcd.js";
 import { DnsDiscovery } from "../../src/runtime/registry/kubernetes-dns.js";
 import { LocalRegistry } from "../../src/runtime/registry/local.js";
-import { openRegistry, parseRegistryUrl } from "../../src/runtime/registry/open.js";
+import { openRegistry } from "../../src/runtime/registry/open.js";
+import { parseRegistryUrl } from "../../src/runtime/registry/url.js";
 import { StaticRegistry } from "../../src/runtime/registry/static.js";
 import type { ServiceInstance } from "../../src/runtime/registry/types.js";
 

@@ -11,7 +11,7 @@ import { watch as watchFolder, type FSWatcher } from "node:fs";
 import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError } from "../config.js";
+import { ConfigError } from "../config-error.js";
 import { assertValidInstance, parseInstance, sleep, watchWith, type InstanceSetStream } from "./instance-set.js";
 import type { ServiceInstance, ServiceRegistry } from "./types.js";
 

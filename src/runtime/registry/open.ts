@@ -20,21 +20,13 @@
  * Anything else, or a malformed URL, throws {@link ConfigError}.
  */
 import { isIP } from "node:net";
-import { ConfigError } from "../config.js";
+import { ConfigError } from "../config-error.js";
+import { parseRegistryUrl, type RegistryUrl } from "./url.js";
 import { DnsDiscovery, defaultKubernetesServiceName, type DnsTarget } from "./kubernetes-dns.js";
 import { LocalRegistry } from "./local.js";
 import { StaticRegistry, staticInstance } from "./static.js";
 import type { ServiceRegistry } from "./types.js";
 
-/** A registry URL split into its parts (authority may hold several comma-separated hosts). */
-export interface RegistryUrl {
-  readonly scheme: string;
-  readonly authority: string;
-  readonly path: string;
-  readonly params: URLSearchParams;
-  /** The URL as given, for messages. */
-  readonly text: string;
-}
 
 /** Settings that do not fit in a URL; all optional. */
 export interface OpenRegistryOptions {
@@ -72,13 +64,6 @@ export async function openRegistry(url: string, options: OpenRegistryOptions = {
   return opener(parsed, options);
 }
 
-/** Splits `scheme://authority/path?query`; throws {@link ConfigError} when it is not that shape. */
-export function parseRegistryUrl(text: string): RegistryUrl {
-  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?$/i.exec(text.trim());
-  if (!match) throw new ConfigError(`registry URL "${text}" is not of the form scheme://[host][/path][?query]`);
-  const [, scheme = "", authority = "", path = "", query = ""] = match;
-  return { scheme: scheme.toLowerCase(), authority, path: decodeURIComponent(path), params: new URLSearchParams(query), text };
-}
 
 function openLocal(url: RegistryUrl, options: OpenRegistryOptions): ServiceRegistry {
   if (url.authority !== "") throw new ConfigError(`registry URL "${url.text}": local:// takes a path (local:///dir), not a host`);
