@@ -40,11 +40,12 @@ export function inheritParent(options: CallOptions): CallOptions {
   const { parent } = options;
   if (parent === undefined) return options;
   const signal = options.signal ? AbortSignal.any([options.signal, parent.signal]) : parent.signal;
-  const deadline = earlier(options.deadline, parent.deadline);
+  const deadline = earlierDeadline(options.deadline, parent.deadline);
   return { ...options, signal, ...(deadline ? { deadline } : {}) };
 }
 
-function earlier(a: Date | undefined, b: Date | undefined): Date | undefined {
+/** The earlier of two optional deadlines. */
+export function earlierDeadline(a: Date | undefined, b: Date | undefined): Date | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
   return a.getTime() <= b.getTime() ? a : b;

@@ -7,7 +7,7 @@ import * as grpc from "@grpc/grpc-js";
 import { Code } from "../code.js";
 import type { MessageInit } from "../codec.js";
 import { RemoteServiceError, type ServiceError } from "../errors.js";
-import { abortedBeforeStart, type CallOptions } from "../grpc/client-call.js";
+import { abortedBeforeStart, callDeadline, type CallOptions } from "../grpc/client-call.js";
 import { GrpcConnection } from "../grpc/client.js";
 import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware, type OutgoingCall } from "../outgoing.js";
 import type { Discovery } from "../registry/types.js";
@@ -255,9 +255,7 @@ export class BalancedConnection implements RpcConnection {
  * timeout turned into a deadline once, so that retries and waiting share one time budget.
  */
 function attemptOptions(options: CallOptions): CallOptions {
-  const { parent: _parent, timeoutMs, ...rest } = options;
-  if (timeoutMs === undefined) return rest;
-  const fromTimeout = Date.now() + timeoutMs;
-  const deadline = rest.deadline === undefined || rest.deadline.getTime() > fromTimeout ? new Date(fromTimeout) : rest.deadline;
-  return { ...rest, deadline };
+  const { parent: _parent, timeoutMs: _timeoutMs, ...rest } = options;
+  const deadline = callDeadline(options);
+  return deadline === undefined ? rest : { ...rest, deadline };
 }

@@ -8,7 +8,7 @@ import type { Readable, Writable } from "node:stream";
 import { Code } from "../code.js";
 import { RemoteServiceError, ServiceError } from "../errors.js";
 import { Metadata, type MetadataInit } from "../metadata.js";
-import type { ParentCall } from "../outgoing.js";
+import { earlierDeadline, type ParentCall } from "../outgoing.js";
 import { errorFromStatus, STATUS_DETAILS_KEY } from "../status.js";
 import { fromGrpcMetadata, getBinary, toGrpcMetadata } from "./metadata.js";
 import { drained } from "./streams.js";
@@ -49,7 +49,7 @@ export interface CallTracker {
 
 /** The grpc-js metadata and options of a call; throws for invalid metadata. */
 export function grpcCallArgs(options: CallOptions): { metadata: grpc.Metadata; callOptions: grpc.CallOptions } {
-  const deadline = deadlineOf(options);
+  const deadline = callDeadline(options);
   return {
     metadata: toGrpcMetadata(new Metadata(options.metadata)),
     callOptions: deadline === undefined ? {} : { deadline },
@@ -126,10 +126,10 @@ function invokeHook(hook: ((md: Metadata) => void) | undefined, metadata: grpc.M
   }
 }
 
-function deadlineOf(options: CallOptions): Date | undefined {
-  const fromTimeout = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
-  const times = [options.deadline?.getTime(), fromTimeout].filter((t): t is number => t !== undefined);
-  return times.length === 0 ? undefined : new Date(Math.min(...times));
+/** When a call gives up: the earlier of its `deadline` and `timeoutMs` from now, if either is set. */
+export function callDeadline(options: CallOptions): Date | undefined {
+  const fromTimeout = options.timeoutMs === undefined ? undefined : new Date(Date.now() + options.timeoutMs);
+  return earlierDeadline(options.deadline, fromTimeout);
 }
 
 /** A status received from the server (grpc-js hands it over as an Error with code/details/metadata). */
