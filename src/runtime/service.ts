@@ -98,15 +98,15 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
   const { config } = options;
   const logger = options.logger ?? createLogger({ name: pkg.name, level: config.logLevel });
   const tracing = await startTracing(pkg.name, options.env ?? {});
-  const registry = options.metricsRegistry ?? defaultRegistry();
+  const metricsRegistry = options.metricsRegistry ?? defaultMetricsRegistry();
   const health = new HealthService(pkg.services.map((s) => s.typeName));
   let ready = false;
   const admin = await listening("ADMIN_PORT", config.host, config.adminPort, () =>
-    serveAdmin({ host: config.host, port: config.adminPort, registry, isReady: () => ready, logger }),
+    serveAdmin({ host: config.host, port: config.adminPort, registry: metricsRegistry, isReady: () => ready, logger }),
   );
   const middleware = [
     serverTracing({ tracerProvider: tracing.tracerProvider }),
-    serverMetrics(createRpcMetrics(registry, "server")),
+    serverMetrics(createRpcMetrics(metricsRegistry, "server")),
     logging({ logger, callsPerSecond: config.logCallsPerSecond }),
     recovery(),
     ...(options.middleware ?? []),
@@ -149,7 +149,7 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
         localOnly: config.registry.startsWith("local:"),
       })
     : [];
-  const clientMiddleware = [clientTracing({ tracerProvider: tracing.tracerProvider }), clientMetrics(createRpcMetrics(registry, "client"))];
+  const clientMiddleware = [clientTracing({ tracerProvider: tracing.tracerProvider }), clientMetrics(createRpcMetrics(metricsRegistry, "client"))];
   const connections: BalancedConnection[] = [];
   // Closed after the drain, not with deregistration: handlers still calling out need discovery.
   const closeConnections = async () => {
@@ -170,7 +170,7 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
     grpcPort: grpcServer.port,
     adminPort: admin.port,
     logger,
-    metricsRegistry: registry,
+    metricsRegistry,
     instances,
     clientMiddleware,
     startupMs,
@@ -198,7 +198,7 @@ async function listening<T>(setting: string, host: string, port: number, bind: (
   }
 }
 
-function defaultRegistry(): Registry {
+function defaultMetricsRegistry(): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return registry;

@@ -4,7 +4,7 @@
  * service without tracing pays nothing at start-up; it then uses the API's no-op provider.
  */
 import { context, propagation, trace, type TracerProvider } from "@opentelemetry/api";
-import { ConfigError } from "./config.js";
+import { ConfigError } from "./config-error.js";
 
 /** The tracing of a running service. */
 export interface TracingHandle {
@@ -45,9 +45,10 @@ export async function startTracing(defaultServiceName: string, env: Env): Promis
         : new sdk.BatchSpanProcessor({ exporter: new (await import("@opentelemetry/exporter-trace-otlp-http")).OTLPTraceExporter(otlpOptions(env)) }),
     ),
   );
+  const attributes = keyValueList(env["OTEL_RESOURCE_ATTRIBUTES"]);
   const resource = resources.resourceFromAttributes({
-    ...keyValueList(env["OTEL_RESOURCE_ATTRIBUTES"]),
-    "service.name": env["OTEL_SERVICE_NAME"]?.trim() || keyValueList(env["OTEL_RESOURCE_ATTRIBUTES"])["service.name"] || defaultServiceName,
+    ...attributes,
+    "service.name": env["OTEL_SERVICE_NAME"]?.trim() || attributes["service.name"] || defaultServiceName,
   });
   const provider = new sdk.TracerProvider({ resource, spanProcessors, sampler: samplerFrom(sdk, env) });
   context.setGlobalContextManager(new hooks.AsyncLocalStorageContextManager().enable());

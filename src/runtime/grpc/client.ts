@@ -37,8 +37,8 @@ export class GrpcConnection implements RpcConnection {
   readonly #client: grpc.Client;
   readonly #target: string;
   readonly #definitions = new WeakMap<MethodSpec, grpc.MethodDefinition<unknown, unknown>>();
-  /** The middleware chain around {@link GrpcConnection.#call}; undefined without middleware. */
-  readonly #invoke: ClientEndpoint | undefined;
+  /** The middleware chain around {@link GrpcConnection.#call} (the call itself without middleware). */
+  readonly #invoke: ClientEndpoint;
   #closed = false;
 
   /** Connects lazily: nothing happens on the network before the first call. */
@@ -46,29 +46,22 @@ export class GrpcConnection implements RpcConnection {
     const credentials = options.credentials ?? grpc.credentials.createInsecure();
     this.#client = new grpc.Client(address, credentials, { ...messageSizeOptions(), ...options.channelOptions });
     this.#target = address;
-    const middleware = options.middleware ?? [];
-    this.#invoke = middleware.length === 0 ? undefined : chainClient(middleware, (call, input) => this.#call(call, input));
+    this.#invoke = chainClient(options.middleware ?? [], (call, input) => this.#call(call, input));
   }
 
   /** One request, one response. */
   unary<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): Promise<O> {
-    const resolved = inheritParent(options);
-    if (this.#invoke) return this.#invoke({ method, target: this.#target, options: resolved }, request) as Promise<O>;
-    return this.#unary(method, request, resolved);
+    return this.#invoke(this.#outgoing(method, options), request) as Promise<O>;
   }
 
   /** One request, a stream of responses. The call starts when iteration starts; leaving the loop cancels it. */
   async *serverStream<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): AsyncGenerator<O> {
-    const resolved = inheritParent(options);
-    if (this.#invoke) yield* (await this.#invoke({ method, target: this.#target, options: resolved }, request)) as AsyncIterable<O>;
-    else yield* this.#serverStream<O>(method, request, resolved);
+    yield* (await this.#invoke(this.#outgoing(method, options), request)) as AsyncIterable<O>;
   }
 
   /** A stream of requests (sent as the server takes them), one response. */
   clientStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): Promise<O> {
-    const resolved = inheritParent(options);
-    if (this.#invoke) return this.#invoke({ method, target: this.#target, options: resolved }, requests) as Promise<O>;
-    return this.#clientStream(method, requests, resolved);
+    return this.#invoke(this.#outgoing(method, options), requests) as Promise<O>;
   }
 
   /**
@@ -76,23 +69,30 @@ export class GrpcConnection implements RpcConnection {
    * may wait for responses. The call starts when iteration starts; leaving the loop cancels it.
    */
   async *bidiStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): AsyncGenerator<O> {
-    const resolved = inheritParent(options);
-    if (this.#invoke) yield* (await this.#invoke({ method, target: this.#target, options: resolved }, requests)) as AsyncIterable<O>;
-    else yield* this.#bidiStream<O>(method, requests, resolved);
+    yield* (await this.#invoke(this.#outgoing(method, options), requests)) as AsyncIterable<O>;
   }
 
-  /** The innermost client endpoint: the call itself, whatever its kind. */
-  async #call(call: OutgoingCall, input: unknown): Promise<unknown> {
+  /** The call as middleware sees it, with the parent's deadline and cancellation folded in. */
+  #outgoing(method: MethodSpec, options: CallOptions): OutgoingCall {
+    return { method, target: this.#target, options: inheritParent(options) };
+  }
+
+  /**
+   * The innermost client endpoint: the call itself, whatever its kind. Streams are returned
+   * unstarted (generators start on first iteration), so a streaming call still begins when the
+   * caller starts reading.
+   */
+  #call(call: OutgoingCall, input: unknown): Promise<unknown> {
     const { method, options } = call;
     switch (method.kind) {
       case "unary":
         return this.#unary(method, input, options);
       case "server_streaming":
-        return this.#serverStream(method, input, options);
+        return Promise.resolve(this.#serverStream(method, input, options));
       case "client_streaming":
         return this.#clientStream(method, input as AsyncIterable<unknown>, options);
       case "bidi_streaming":
-        return this.#bidiStream(method, input as AsyncIterable<unknown>, options);
+        return Promise.resolve(this.#bidiStream(method, input as AsyncIterable<unknown>, options));
     }
   }
 

@@ -4,7 +4,7 @@
  */
 import type * as grpc from "@grpc/grpc-js";
 import type { Writable } from "node:stream";
-import { Code, codeName } from "../code.js";
+import { Code } from "../code.js";
 import type { CallContext } from "../context.js";
 import type { Endpoint } from "../endpoint.js";
 import { ServiceError } from "../errors.js";
@@ -53,7 +53,7 @@ export function addGrpcService<M extends ServiceSpec["methods"]>(
 ): void {
   const byName: Partial<Record<string, Endpoint>> = endpoints;
   const serving: Serving = {
-    report: options.onError ?? (options.logger ? logInternalErrorTo(options.logger) : logInternalError),
+    report: options.onError ?? reportInternalErrors(options.logger ? logCauseTo(options.logger) : logCauseToConsole),
     logger: options.logger ?? silentLogger(),
   };
   const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
@@ -189,14 +189,17 @@ function unimplemented(method: MethodSpec): Endpoint {
   };
 }
 
-function logInternalErrorTo(logger: Logger): ErrorReporter {
+/** The default error hook: writes what caused an INTERNAL error, the one thing a caller never sees. */
+function reportInternalErrors(write: (cause: unknown, ctx: CallContext) => void): ErrorReporter {
   return (error, ctx) => {
-    if (error.code !== Code.INTERNAL || error.cause === undefined) return;
-    logger.error({ err: error.cause, method: ctx.method.path }, "call failed with INTERNAL");
+    if (error.code === Code.INTERNAL && error.cause !== undefined) write(error.cause, ctx);
   };
 }
 
-function logInternalError(error: ServiceError, ctx: CallContext): void {
-  if (error.code !== Code.INTERNAL || error.cause === undefined) return;
-  console.error(`gen-svc: ${ctx.method.path} failed with ${codeName(error.code)}:`, error.cause);
+function logCauseTo(logger: Logger): (cause: unknown, ctx: CallContext) => void {
+  return (cause, ctx) => logger.error({ err: cause, method: ctx.method.path }, "call failed with INTERNAL");
+}
+
+function logCauseToConsole(cause: unknown, ctx: CallContext): void {
+  console.error(`gen-svc: ${ctx.method.path} failed with INTERNAL:`, cause);
 }

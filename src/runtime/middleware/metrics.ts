@@ -9,7 +9,7 @@ import { Code, codeName } from "../code.js";
 import type { Middleware } from "../endpoint.js";
 import type { ClientMiddleware } from "../outgoing.js";
 import type { MethodKind, MethodSpec } from "../spec.js";
-import { observe, type CallObserver } from "./observe.js";
+import { observe, observeCall, type CallObserver } from "./observe.js";
 
 /** The metrics of one side (server or client), registered in one registry. */
 export interface RpcMetrics {
@@ -61,7 +61,7 @@ export function createRpcMetrics(registry: Registry, side: "server" | "client"):
 /** Server middleware recording every call in `metrics` (from `createRpcMetrics(registry, "server")`). */
 export function serverMetrics(metrics: RpcMetrics): Middleware {
   const cache = new WeakMap<MethodSpec, MethodMetrics>();
-  return (next) => (ctx, input) => observe(ctx, (observed) => next(ctx, observed), input, callObserver(metrics, cache, ctx.method, "server"));
+  return (next) => (ctx, input) => observeCall(ctx, input, next, callObserver(metrics, cache, ctx.method, "server"));
 }
 
 /** Client middleware recording every outgoing call in `metrics` (from `createRpcMetrics(registry, "client")`). */

@@ -36,12 +36,11 @@ export function observeCall(ctx: CallContext, input: unknown, next: Endpoint, ob
  * for clients as for servers.
  */
 export async function observe(
-  call: ObservedCall,
+  ctx: ObservedCall,
   run: (input: unknown) => Promise<unknown>,
   input: unknown,
   observer: CallObserver,
 ): Promise<unknown> {
-  const ctx = call;
   const ending = once(observer.end.bind(observer));
   const observedInput = streamsRequests(ctx.method) ? countEach(input as AsyncIterable<unknown>, observer.received) : input;
   if (!streamsRequests(ctx.method)) observer.received?.();
