@@ -2,7 +2,7 @@
 # Regenerates the protobuf-es code gen-svc itself needs from its bundled protos, with the buf
 # binary and protoc-gen-es from node_modules (not whatever the machine has):
 #   src/model/gen/    gen-svc's options and google.api.http, read by the model;
-#   src/runtime/gen/  google.rpc.{Status,Code,error details}, grpc.health.v1 and
+#   src/runtime/gen/  google.api.{http,HttpBody}, google.rpc.{Status,Code,error details}, grpc.health.v1 and
 #                     grpc.reflection.{v1,v1alpha}, used by the runtime.
 # The output is checked in: nothing depends on a code generation step at install time. The
 # runtime gets its own copy because it never imports generator code.
@@ -21,5 +21,5 @@ generate() {
 }
 
 generate src/model/gen gensvc google/api/annotations.proto google/api/http.proto
-generate src/runtime/gen google/rpc/status.proto google/rpc/error_details.proto google/rpc/code.proto \
+generate src/runtime/gen google/api/annotations.proto google/api/http.proto google/api/httpbody.proto google/rpc/status.proto google/rpc/error_details.proto google/rpc/code.proto \
   grpc/health/v1/health.proto grpc/reflection/v1/reflection.proto grpc/reflection/v1alpha/reflection.proto

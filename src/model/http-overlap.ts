@@ -10,7 +10,7 @@
  * must still be able to generate it. The gRPC side of a method is never affected.
  */
 import { formatLocation } from "./errors.js";
-import { routeKey } from "./path-template.js";
+import { routeKey } from "../runtime/http/path-template.js";
 import type { GenerationWarning, HttpBinding, MethodModel } from "./types.js";
 
 interface Owner {

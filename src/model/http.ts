@@ -7,7 +7,7 @@ import { GenerationError } from "./errors.js";
 import { http } from "./gen/google/api/annotations_pb.js";
 import { CustomHttpPatternSchema, HttpRuleSchema, type HttpRule } from "./gen/google/api/http_pb.js";
 import { locate, optionsField } from "./location.js";
-import { parsePathTemplate, templateVariables, TemplateSyntaxError } from "./path-template.js";
+import { parsePathTemplate, templateVariables, TemplateSyntaxError } from "../runtime/http/path-template.js";
 import type { HttpBinding, PathTemplate } from "./types.js";
 
 /** Where something sits under the method declaration, as a source path suffix (`[4, 72295728, ...]`). */

@@ -4,6 +4,7 @@
  * protobuf-es descriptor for code that needs more.
  */
 import type { DescMessage, DescMethod, DescService } from "@bufbuild/protobuf";
+import type { PathTemplate } from "../runtime/http/path-template.js";
 
 /** How a method streams: the four gRPC call kinds. */
 export type StreamingKind = "unary" | "server_streaming" | "client_streaming" | "bidi_streaming";
@@ -34,18 +35,8 @@ export interface MessageRef {
   desc: DescMessage;
 }
 
-/** One segment of a `google.api.http` path template. */
-export type PathSegment =
-  | { kind: "literal"; value: string }
-  | { kind: "wildcard" } // `*`: exactly one segment
-  | { kind: "deep_wildcard" } // `**`: the rest of the path
-  | { kind: "variable"; fieldPath: string[]; segments: PathSegment[] }; // `{a.b=...}`
-
-/** A parsed path template: `/v1/{name=shelves/*}:verb`. */
-export interface PathTemplate {
-  segments: PathSegment[];
-  verb: string | undefined;
-}
+// The template grammar lives with the runtime router, which parses the same templates.
+export type { PathSegment, PathTemplate } from "../runtime/http/path-template.js";
 
 /** One HTTP binding of a method (the main rule or one of its `additional_bindings`). */
 export interface HttpBinding {

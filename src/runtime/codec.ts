@@ -59,6 +59,7 @@ export function methodSpec(serviceName: string, method: DescMethod): MethodSpec<
     input: protobufEsCodec(method.input),
     output: protobufEsCodec(method.output),
     serviceName,
+    descriptor: method,
   };
 }
 

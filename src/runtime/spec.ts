@@ -2,7 +2,7 @@
  * What the runtime knows about a service and its methods. Messages are reached only through a
  * per-method codec, so any message library can plug in (protobuf-es is the default, see codec.ts).
  */
-import type { DescFile } from "@bufbuild/protobuf";
+import type { DescFile, DescMethod } from "@bufbuild/protobuf";
 
 /** The four gRPC call kinds. */
 export type MethodKind = "unary" | "server_streaming" | "client_streaming" | "bidi_streaming";
@@ -34,6 +34,11 @@ export interface MethodSpec<I = unknown, O = unknown> {
   readonly output: MessageCodec<O>;
   /** The service this method belongs to, e.g. `helloworld.Greeter`. */
   readonly serviceName: string;
+  /**
+   * The protobuf-es descriptor, when the spec came from protobuf-es (`defineService`): the HTTP
+   * transport reads the `google.api.http` rules and the message fields from it.
+   */
+  readonly descriptor?: DescMethod;
 }
 
 /** A service as the transports see it: methods keyed by local name. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parsePathTemplate, routeKey, TemplateSyntaxError } from "../../src/model/path-template.js";
+import { parsePathTemplate, routeKey, TemplateSyntaxError } from "../../src/runtime/http/path-template.js";
 
 const lit = (value: string) => ({ kind: "literal", value });
 const star = { kind: "wildcard" };

@@ -13,7 +13,18 @@
  * written against: after a closing "}" the verb is everything after the first ":"
  * (`/{id}:a:b` has the verb `a:b`), otherwise it starts at the last ":" of the last segment.
  */
-import type { PathSegment, PathTemplate } from "./types.js";
+/** One segment of a path template. */
+export type PathSegment =
+  | { kind: "literal"; value: string }
+  | { kind: "wildcard" } // `*`: exactly one segment
+  | { kind: "deep_wildcard" } // `**`: the rest of the path
+  | { kind: "variable"; fieldPath: string[]; segments: PathSegment[] }; // `{a.b=...}`
+
+/** A parsed path template: `/v1/{name=shelves/*}:verb`. */
+export interface PathTemplate {
+  segments: PathSegment[];
+  verb: string | undefined;
+}
 
 /** A template that does not follow the grammar; the message says what and where. */
 export class TemplateSyntaxError extends Error {
