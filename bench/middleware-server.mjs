@@ -15,7 +15,7 @@ async function start() {
     return { port: handle.port, stop: () => handle.shutdown(0) };
   }
   if (variant === "default") {
-    const config = loadServerConfig(["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0"], {});
+    const config = loadServerConfig(["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0", "--http-port", "0"], {});
     const service = await startServer(handlers, { config });
     return { port: service.grpcPort, stop: () => service.shutdown() };
   }

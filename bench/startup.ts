@@ -30,7 +30,7 @@ const subjects: Subject[] = [
   {
     name: "generated echo service (startServer: health, reflection, admin port, metrics, logging, tracing off)",
     script: `${root}generated-samples/echo/dist/src/main.js`,
-    env: (port) => ({ HOST: "127.0.0.1", GRPC_PORT: String(port), ADMIN_PORT: "0" }),
+    env: (port) => ({ HOST: "127.0.0.1", GRPC_PORT: String(port), ADMIN_PORT: "0", HTTP_PORT: "0" }),
   },
   {
     name: "baseline: bare @grpc/grpc-js server (one service + grpc-health-check)",

@@ -22,7 +22,7 @@ echo "== npm install && npm run build (in $OUT)"
 (cd "$OUT" && npm install --no-audit --no-fund --silent && npm run -s build)
 
 echo "== node dist/src/main.js (what npm start runs), on a free port"
-(cd "$OUT" && PATH="$ROOT/node_modules/.bin:$PATH" GRPC_PORT=0 ADMIN_PORT=0 HOST=127.0.0.1 exec node dist/src/main.js) >"$OUT/server.log" 2>&1 &
+(cd "$OUT" && PATH="$ROOT/node_modules/.bin:$PATH" GRPC_PORT=0 ADMIN_PORT=0 HTTP_PORT=0 HOST=127.0.0.1 exec node dist/src/main.js) >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 100); do grep -q '"registered"' "$OUT/server.log" 2>/dev/null && break; sleep 0.1; done
 cat "$OUT/server.log"

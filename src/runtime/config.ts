@@ -14,6 +14,10 @@ export interface ServerConfig {
   readonly host: string;
   /** Port of the gRPC server; 0 picks a free one. */
   readonly grpcPort: number;
+  /** Port of the HTTP/JSON server; 0 picks a free one; "off" serves no HTTP. */
+  readonly httpPort: number | "off";
+  /** Whether every method is also served at `POST /<package>.<Service>/<Method>`. */
+  readonly httpDefaultRoutes: boolean;
   /** How long shutdown waits for calls in flight before cancelling them. */
   readonly gracePeriodMs: number;
   /** Port of the admin HTTP server (/metrics, /healthz, /readyz); 0 picks a free one. */
@@ -74,6 +78,22 @@ export const SERVER_SETTINGS: readonly SettingDescription[] = [
     default: 50051,
     description: "Port of the gRPC server; 0 picks a free port.",
     parse: parsePort,
+  },
+  {
+    name: "httpPort",
+    env: "HTTP_PORT",
+    flag: "--http-port",
+    default: 8080,
+    description: "Port of the HTTP/JSON server (google.api.http routes, /openapi.yaml); 0 picks a free port; off serves no HTTP.",
+    parse: parsePortOrOff,
+  },
+  {
+    name: "httpDefaultRoutes",
+    env: "HTTP_DEFAULT_ROUTES",
+    flag: "--http-default-routes",
+    default: true,
+    description: "Also serve every method at POST /<package>.<Service>/<Method> with the request as the body (true or false).",
+    parse: parseBoolean,
   },
   {
     name: "gracePeriodMs",
@@ -152,6 +172,8 @@ export const SERVER_SETTINGS: readonly SettingDescription[] = [
 ] satisfies [
   SettingDescription<"host">,
   SettingDescription<"grpcPort">,
+  SettingDescription<"httpPort">,
+  SettingDescription<"httpDefaultRoutes">,
   SettingDescription<"gracePeriodMs">,
   SettingDescription<"adminPort">,
   SettingDescription<"logLevel">,
@@ -231,6 +253,10 @@ function parsePort(raw: string, source: string): number {
   const port = parseInteger(raw);
   if (port === undefined || port > 65535) throw new ConfigError(`${source}: "${raw}" is not a port (an integer from 0 to 65535)`);
   return port;
+}
+
+function parsePortOrOff(raw: string, source: string): number | "off" {
+  return raw.trim().toLowerCase() === "off" ? "off" : parsePort(raw, source);
 }
 
 function parseDuration(raw: string, source: string): number {

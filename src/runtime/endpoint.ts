@@ -3,7 +3,9 @@
  * `(ctx, input) => Promise<output>` function, so one middleware chain serves all four kinds.
  * Streaming inputs and outputs are async iterables.
  */
+import { Code } from "./code.js";
 import type { CallContext } from "./context.js";
+import { ServiceError } from "./errors.js";
 import { streamsResponses, type MethodSpec } from "./spec.js";
 
 /** One method behind the transports. */
@@ -47,4 +49,11 @@ export function makeEndpoint<I, O>(
 
 async function* mapStream<T, U>(source: AsyncIterable<T>, map: (value: T) => U): AsyncGenerator<U> {
   for await (const value of source) yield map(value);
+}
+
+/** The endpoint of a method without a handler: every call fails with UNIMPLEMENTED. */
+export function unimplementedEndpoint(method: MethodSpec): Endpoint {
+  return async () => {
+    throw new ServiceError(Code.UNIMPLEMENTED, `method ${method.path} is not implemented`);
+  };
 }

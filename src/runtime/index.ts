@@ -64,6 +64,15 @@ export type { DnsDiscoveryOptions, DnsLookups, DnsTarget } from "./registry/kube
 export type { Discovery, Registrar, ServiceInstance, ServiceRegistry, Transport } from "./registry/types.js";
 
 // gRPC transport.
+export { createHttpTranscoder } from "./http/server.js";
+export type { HttpTranscoder, HttpTranscoderOptions } from "./http/server.js";
+export { serveHttp } from "./http/serve.js";
+export type { HttpServerHandle, ServeHttpOptions } from "./http/serve.js";
+export type { ServiceEndpoints } from "./http/routes.js";
+export { HttpStatusError } from "./http/http-error.js";
+export { annotatedRules, defaultRule } from "./http/rules.js";
+export type { HttpRuleSpec } from "./http/rules.js";
+export { METADATA_HEADER_PREFIX, PASS_THROUGH_HEADERS, TRAILER_HEADER_PREFIX } from "./http/headers.js";
 export { addGrpcService } from "./grpc/server.js";
 export type { GrpcServiceOptions } from "./grpc/server.js";
 export { GrpcConnection } from "./grpc/client.js";

@@ -13,6 +13,8 @@ export interface Advertised {
   readonly serviceNames: readonly string[];
   readonly version: string;
   readonly grpcPort: number;
+  /** The HTTP/JSON port, when the service serves HTTP. */
+  readonly httpPort?: number;
   /** Whether the registry only serves this machine (then loopback is the right address). */
   readonly localOnly: boolean;
 }
@@ -25,7 +27,7 @@ export function instancesToRegister(config: ServerConfig, advertised: Advertised
     service,
     id,
     host,
-    ports: { grpc: advertised.grpcPort },
+    ports: advertised.httpPort === undefined ? { grpc: advertised.grpcPort } : { grpc: advertised.grpcPort, http: advertised.httpPort },
     version: advertised.version,
     metadata: {},
   }));

@@ -8,6 +8,9 @@ import { collectDefaultMetrics, Registry } from "prom-client";
 import { serveAdmin, type AdminServerHandle } from "./admin.js";
 import { ConfigError, type ServerConfig } from "./config.js";
 import type { Middleware } from "./endpoint.js";
+import { createHttpTranscoder } from "./http/server.js";
+import type { ServiceEndpoints } from "./http/routes.js";
+import { serveHttp, type HttpServerHandle } from "./http/serve.js";
 import { serveGrpc, type GrpcServerHandle } from "./grpc/serve.js";
 import type { GrpcServiceOptions } from "./grpc/server.js";
 import { file_grpc_health_v1_health } from "./gen/grpc/health/v1/health_pb.js";
@@ -34,6 +37,10 @@ export interface ServicePackage {
   readonly services: readonly ServiceSpec[];
   /** Adds the services to a grpc-js server, every call going through `middleware`. */
   register(server: grpc.Server, options: { middleware: readonly Middleware[] } & GrpcServiceOptions): void;
+  /** The endpoints of every service, every call going through `middleware`: what HTTP serves. */
+  endpoints?(middleware: readonly Middleware[]): ServiceEndpoints[];
+  /** The package's OpenAPI document, served at `/openapi.yaml` on the HTTP port. */
+  readonly openApiYaml?: string;
 }
 
 /** Options of {@link startService}. */
@@ -62,6 +69,8 @@ export interface StartServiceOptions {
 /** A started service. */
 export interface RunningService {
   readonly grpcPort: number;
+  /** The HTTP/JSON port, or undefined when `HTTP_PORT` is off. */
+  readonly httpPort: number | undefined;
   readonly adminPort: number;
   readonly logger: Logger;
   /** The metrics served at `/metrics`; register your own here. */
@@ -93,7 +102,7 @@ export interface RunningService {
   shutdown(): Promise<void>;
 }
 
-/** Starts everything; resolves once both ports serve. */
+/** Starts everything; resolves once every port serves. */
 export async function startService(pkg: ServicePackage, options: StartServiceOptions): Promise<RunningService> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ name: pkg.name, level: config.logLevel });
@@ -101,9 +110,6 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
   const metricsRegistry = options.metricsRegistry ?? defaultMetricsRegistry();
   const health = new HealthService(pkg.services.map((s) => s.typeName));
   let ready = false;
-  const admin = await listening("ADMIN_PORT", config.host, config.adminPort, () =>
-    serveAdmin({ host: config.host, port: config.adminPort, registry: metricsRegistry, isReady: () => ready, logger }),
-  );
   const middleware = [
     serverTracing({ tracerProvider: tracing.tracerProvider }),
     serverMetrics(createRpcMetrics(metricsRegistry, "server")),
@@ -111,41 +117,32 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
     recovery(),
     ...(options.middleware ?? []),
   ];
-  let grpcServer: GrpcServerHandle;
-  try {
-    grpcServer = await listening("GRPC_PORT", config.host, config.grpcPort, () => serveGrpc({
-      host: config.host,
-      port: config.grpcPort,
-      maxMessageBytes: config.maxMessageBytes,
-      ...(options.credentials ? { credentials: options.credentials } : {}),
-      register: (server) => {
-        pkg.register(server, { middleware, logger });
-        health.addTo(server);
-        if (config.reflection) addReflectionService(server, [...pkg.services.flatMap((s) => (s.file ? [s.file] : [])), file_grpc_health_v1_health]);
-      },
-    }));
-  } catch (error) {
-    await Promise.all([admin.close(), tracing.shutdown()]);
-    throw error;
-  }
+  // What is open so far, closed in reverse if a later step fails.
+  const opened: Array<() => Promise<unknown>> = [() => tracing.shutdown()];
+  const servers = await unwindOnFailure(opened, async () => {
+    const admin = await listening("ADMIN_PORT", config.host, config.adminPort, () =>
+      serveAdmin({ host: config.host, port: config.adminPort, registry: metricsRegistry, isReady: () => ready, logger }),
+    );
+    opened.push(() => admin.close());
+    const grpcServer = await startGrpc(pkg, options, middleware, logger, health);
+    opened.push(() => grpcServer.shutdown(0));
+    const httpServer = await startHttp(pkg, config, middleware, logger);
+    if (httpServer) opened.push(() => httpServer.shutdown(0));
+    const registrar = options.serviceRegistry ?? (config.registry === "none" ? undefined : await openRegistry(config.registry));
+    return { admin, grpcServer, httpServer, registrar };
+  });
+  const { admin, grpcServer, httpServer, registrar } = servers;
   ready = true;
   const startupMs = Math.round(performance.now());
-  logger.info({ grpc_port: grpcServer.port, admin_port: admin.port, startup_ms: startupMs, tracing: tracing.exporters }, "serving");
+  logger.info({ grpc_port: grpcServer.port, http_port: httpServer?.port, admin_port: admin.port, startup_ms: startupMs, tracing: tracing.exporters }, "serving");
   const hooks: Array<() => Promise<void> | void> = [];
   // Registered once serving and healthy; deregistered first at shutdown, before the drain.
-  let registrar: ServiceRegistry | undefined;
-  try {
-    registrar = options.serviceRegistry ?? (config.registry === "none" ? undefined : await openRegistry(config.registry));
-  } catch (error) {
-    await grpcServer.shutdown(0);
-    await Promise.all([admin.close(), tracing.shutdown()]);
-    throw error;
-  }
   const instances = registrar
     ? instancesToRegister(config, {
         serviceNames: pkg.services.map((s) => s.typeName),
         version: options.version ?? "0.0.0",
         grpcPort: grpcServer.port,
+        ...(httpServer ? { httpPort: httpServer.port } : {}),
         localOnly: config.registry.startsWith("local:"),
       })
     : [];
@@ -156,7 +153,7 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
     for (const connection of connections) connection.close();
     await registrar?.close().catch((error: unknown) => logger.warn({ err: error }, "closing the registry failed"));
   };
-  const stop = lifecycle({ config, logger, health, admin, grpcServer, tracing, hooks, closeConnections, setNotReady: () => (ready = false) });
+  const stop = lifecycle({ config, logger, health, admin, grpcServer, httpServer, tracing, hooks, closeConnections, setNotReady: () => (ready = false) });
   if (registrar) {
     try {
       hooks.push(await registerInstances(registrar, instances, logger));
@@ -168,6 +165,7 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
   }
   return {
     grpcPort: grpcServer.port,
+    httpPort: httpServer?.port,
     adminPort: admin.port,
     logger,
     metricsRegistry,
@@ -183,6 +181,47 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
     },
     shutdown: stop,
   };
+}
+
+/** Runs `start`; if it throws, closes what `opened` lists (newest first) and rethrows. */
+async function unwindOnFailure<T>(opened: Array<() => Promise<unknown>>, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function startGrpc(pkg: ServicePackage, options: StartServiceOptions, middleware: readonly Middleware[], logger: Logger, health: HealthService): Promise<GrpcServerHandle> {
+  const { config } = options;
+  return listening("GRPC_PORT", config.host, config.grpcPort, () =>
+    serveGrpc({
+      host: config.host,
+      port: config.grpcPort,
+      maxMessageBytes: config.maxMessageBytes,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      register: (server) => {
+        pkg.register(server, { middleware, logger });
+        health.addTo(server);
+        if (config.reflection) addReflectionService(server, [...pkg.services.flatMap((s) => (s.file ? [s.file] : [])), file_grpc_health_v1_health]);
+      },
+    }),
+  );
+}
+
+/** The HTTP/JSON server over the same endpoints, unless `HTTP_PORT` is off (or the package predates HTTP). */
+async function startHttp(pkg: ServicePackage, config: ServerConfig, middleware: readonly Middleware[], logger: Logger): Promise<HttpServerHandle | undefined> {
+  const port = config.httpPort;
+  if (port === "off" || !pkg.endpoints) return undefined;
+  const transcoder = createHttpTranscoder({
+    services: pkg.endpoints(middleware),
+    logger,
+    maxMessageBytes: config.maxMessageBytes,
+    defaultRoutes: config.httpDefaultRoutes,
+    documents: pkg.openApiYaml === undefined ? {} : { "/openapi.yaml": { contentType: "application/yaml", body: pkg.openApiYaml } },
+  });
+  return listening("HTTP_PORT", config.host, port, () => serveHttp({ host: config.host, port, transcoder }));
 }
 
 /**
@@ -211,6 +250,7 @@ interface Running {
   health: HealthService;
   admin: AdminServerHandle;
   grpcServer: GrpcServerHandle;
+  httpServer: HttpServerHandle | undefined;
   tracing: TracingHandle;
   hooks: ReadonlyArray<() => Promise<void> | void>;
   /** Closes outgoing connections and the registry, after the drain. */
@@ -236,7 +276,7 @@ async function shutdownSequence(running: Running): Promise<void> {
     }
   }
   if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
-  const drained = running.grpcServer.shutdown(config.gracePeriodMs);
+  const drained = Promise.all([running.grpcServer.shutdown(config.gracePeriodMs), running.httpServer?.shutdown(config.gracePeriodMs)]);
   // Open Watch calls would hold the drain for the whole grace period; the drain has begun (new
   // calls are refused), so watchers reconnecting now find no server.
   running.health.endWatches();

@@ -51,7 +51,7 @@ describe("invalid settings at start", () => {
     const grpcPort = await freePort();
     const adminPort = await freePort();
     const started = processes.spawn(echo.main, {
-      env: { HOST: "127.0.0.1", GRPC_PORT: String(grpcPort), ADMIN_PORT: String(adminPort), ...env },
+      env: { HOST: "127.0.0.1", GRPC_PORT: String(grpcPort), ADMIN_PORT: String(adminPort), HTTP_PORT: "0", ...env },
       ...(args ? { args } : {}),
     });
     const exit = await started.waitForExit(30_000);

@@ -154,7 +154,7 @@ export class Processes {
    * `env` adds or overrides settings, e.g. `{ SHUTDOWN_DELAY_MS: "500" }`.
    */
   async startSample(sample: BuiltSample, env: Record<string, string> = {}): Promise<ServingSample> {
-    const running = this.spawn(sample.main, { env: { HOST: "127.0.0.1", GRPC_PORT: "0", ADMIN_PORT: "0", ...env } });
+    const running = this.spawn(sample.main, { env: { HOST: "127.0.0.1", GRPC_PORT: "0", ADMIN_PORT: "0", HTTP_PORT: "0", ...env } });
     const serving = await running.waitForLog((line) => line.msg === "serving", 30_000, 'the "serving" line');
     const grpcPort = Number(serving["grpc_port"]);
     const adminPort = Number(serving["admin_port"]);

@@ -35,7 +35,7 @@ async function fakeCollector(): Promise<{ url: string; received: Array<{ path: s
 test("OTEL_EXPORTER_OTLP_ENDPOINT alone turns OTLP export on; spans carry the service name and rpc attributes", async () => {
   const collector = await fakeCollector();
   const env = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_SERVICE_NAME: "echo-under-test" };
-  const config = loadServerConfig(["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0"], {});
+  const config = loadServerConfig(["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0", "--http-port", "0"], {});
   const logs = new LogCapture();
   const service = await startServer({ echo: new EchoHandler() }, { config, env, logger: logs.logger });
   cleanup.push(() => service.shutdown());

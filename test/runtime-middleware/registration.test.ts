@@ -18,7 +18,7 @@ afterEach(async () => {
 
 async function startWithRegistry(dir: string): Promise<{ service: RunningService; logs: LogCapture }> {
   const logs = new LogCapture();
-  const flags = ["--host", "0.0.0.0", "--grpc-port", "0", "--admin-port", "0", "--registry", `local://${dir}`];
+  const flags = ["--host", "0.0.0.0", "--grpc-port", "0", "--admin-port", "0", "--http-port", "0", "--registry", `local://${dir}`];
   const service = await startServer({ echo: new EchoHandler() }, { config: loadServerConfig(flags, {}), logger: logs.logger });
   cleanup.push(() => service.shutdown());
   return { service, logs };
@@ -61,7 +61,7 @@ test("registers once serving, is found by name, and deregisters first at shutdow
 
 test("REGISTRY=none registers nothing", async () => {
   const logs = new LogCapture();
-  const flags = ["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0", "--registry", "none"];
+  const flags = ["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0", "--http-port", "0", "--registry", "none"];
   const service = await startServer({ echo: new EchoHandler() }, { config: loadServerConfig(flags, {}), logger: logs.logger });
   cleanup.push(() => service.shutdown());
   expect(service.instances).toEqual([]);
@@ -82,7 +82,7 @@ test("server.connect finds another service by name through the same registry, wi
 
 test("an unknown registry scheme stops the start with a ConfigError", async () => {
   const { ConfigError } = await import("../../src/runtime/index.js");
-  const flags = ["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0", "--registry", "zookeeper://127.0.0.1:2181"];
+  const flags = ["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0", "--http-port", "0", "--registry", "zookeeper://127.0.0.1:2181"];
   const started = startServer({ echo: new EchoHandler() }, { config: loadServerConfig(flags, {}), logger: new LogCapture().logger });
   await expect(started).rejects.toBeInstanceOf(ConfigError);
   await expect(started).rejects.toThrow(/unknown scheme zookeeper:\/\//);

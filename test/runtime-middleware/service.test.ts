@@ -17,7 +17,7 @@ afterEach(async () => {
 
 async function start(flags: string[] = []) {
   const logs = new LogCapture();
-  const config = loadServerConfig(["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0", "--grace-period-ms", "2000", ...flags], {});
+  const config = loadServerConfig(["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0", "--http-port", "0", "--grace-period-ms", "2000", ...flags], {});
   const service = await startServer({ echo: new EchoHandler() }, { config, logger: logs.logger });
   running.push(service);
   const admin = (path: string) => fetch(`http://127.0.0.1:${service.adminPort}${path}`);
@@ -95,7 +95,7 @@ test("a port already taken stops the start with one line naming the setting", as
   const taken = (holder.address() as { port: number }).port;
   try {
     for (const [flag, setting] of [["--grpc-port", "GRPC_PORT"], ["--admin-port", "ADMIN_PORT"]] as const) {
-      const config = loadServerConfig(["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0", flag, String(taken)], {});
+      const config = loadServerConfig(["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0", "--http-port", "0", flag, String(taken)], {});
       const started = startServer({ echo: new EchoHandler() }, { config, logger: new LogCapture().logger });
       await expect(started).rejects.toBeInstanceOf(ConfigError);
       await expect(started).rejects.toThrow(new RegExp(`^${setting}: cannot listen on 127\\.0\\.0\\.1:${taken}: `));

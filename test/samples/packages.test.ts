@@ -47,7 +47,7 @@ describe("the greeter as a process", () => {
 
   test("starts, answers buf curl through reflection, and exits 0 on SIGTERM", async () => {
     expect(run("npm", ["run", "build", "--silent"], dir).status).toBe(0);
-    const env = { ...process.env, HOST: "127.0.0.1", GRPC_PORT: "0", ADMIN_PORT: "0" };
+    const env = { ...process.env, HOST: "127.0.0.1", GRPC_PORT: "0", ADMIN_PORT: "0", HTTP_PORT: "0" };
     server = spawn(process.execPath, ["dist/src/main.js"], { cwd: dir, env });
     let log = "";
     server.stdout!.on("data", (chunk) => (log += chunk));

@@ -18,6 +18,20 @@ export const serverSettings: readonly SettingDoc[] = [
   { name: "Host", env: "HOST", flag: "--host", default: "0.0.0.0", description: "Interface to listen on (0.0.0.0 for all IPv4 interfaces, :: for all interfaces)." },
   { name: "gRPC port", env: "GRPC_PORT", flag: "--grpc-port", default: "50051", description: "Port of the gRPC server; 0 picks a free port." },
   {
+    name: "HTTP port",
+    env: "HTTP_PORT",
+    flag: "--http-port",
+    default: "8080",
+    description: "Port of the HTTP/JSON server (google.api.http routes, /openapi.yaml); 0 picks a free port; off serves no HTTP.",
+  },
+  {
+    name: "HTTP default routes",
+    env: "HTTP_DEFAULT_ROUTES",
+    flag: "--http-default-routes",
+    default: "true",
+    description: "Also serve every method at POST /<package>.<Service>/<Method> with the request as the body (true or false).",
+  },
+  {
     name: "Grace period",
     env: "GRACE_PERIOD_MS",
     flag: "--grace-period-ms",

@@ -6,7 +6,7 @@ import type * as grpc from "@grpc/grpc-js";
 import type { Writable } from "node:stream";
 import { Code } from "../code.js";
 import type { CallContext } from "../context.js";
-import type { Endpoint } from "../endpoint.js";
+import { unimplementedEndpoint, type Endpoint } from "../endpoint.js";
 import { ServiceError } from "../errors.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { Metadata } from "../metadata.js";
@@ -60,7 +60,7 @@ export function addGrpcService<M extends ServiceSpec["methods"]>(
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const method of Object.values(spec.methods)) {
     definition[method.localName] = grpcMethodDefinition(method);
-    implementation[method.localName] = handlerFor(method, byName[method.localName] ?? unimplemented(method), serving);
+    implementation[method.localName] = handlerFor(method, byName[method.localName] ?? unimplementedEndpoint(method), serving);
   }
   server.addService(definition, implementation);
 }
@@ -181,12 +181,6 @@ function safeReport(report: ErrorReporter, error: ServiceError, ctx: CallContext
 /** grpc-js ignores what handlers return; a rejection escaping them would be unhandled. */
 function guard(work: Promise<void>): void {
   work.catch((error: unknown) => console.error("gen-svc: gRPC handler failed unexpectedly:", error));
-}
-
-function unimplemented(method: MethodSpec): Endpoint {
-  return async () => {
-    throw new ServiceError(Code.UNIMPLEMENTED, `method ${method.path} is not implemented`);
-  };
 }
 
 /** The default error hook: writes what caused an INTERNAL error, the one thing a caller never sees. */

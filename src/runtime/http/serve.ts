@@ -1,0 +1,90 @@
+/** Starting and draining the `node:http` server of the HTTP transport. */
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { MAX_DURATION_MS } from "../config.js";
+import { Code } from "../code.js";
+import type { HttpTranscoder } from "./server.js";
+
+/** Options of {@link serveHttp}. */
+export interface ServeHttpOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  transcoder: HttpTranscoder;
+}
+
+/** A running HTTP server. */
+export interface HttpServerHandle {
+  /** The bound port. */
+  readonly port: number;
+  /**
+   * Stops accepting connections, lets requests and WebSocket calls in flight finish for up to
+   * `gracePeriodMs` (answers given meanwhile close their connections), then cuts the rest.
+   */
+  shutdown(gracePeriodMs: number): Promise<void>;
+}
+
+/** Listens; resolves once the port is bound. */
+export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHandle> {
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
+  let onIdle: (() => void) | undefined;
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    inFlight.add(response);
+    response.once("close", () => {
+      inFlight.delete(response);
+      if (draining) server.closeIdleConnections();
+      if (inFlight.size === 0) onIdle?.();
+    });
+    // Keep-alive connections would outlive the drain; tell clients to reconnect elsewhere.
+    if (draining) response.setHeader("connection", "close");
+    options.transcoder.handleRequest(request, response);
+  });
+  server.on("upgrade", (request: IncomingMessage, socket, head: Buffer) => options.transcoder.handleUpgrade(request, socket, head));
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => answerMalformed(error, socket));
+  await listen(server, options.host, options.port);
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    shutdown: (gracePeriodMs) =>
+      new Promise<void>((resolve) => {
+        draining = true;
+        let timer: NodeJS.Timeout | undefined;
+        const done = () => {
+          clearTimeout(timer);
+          options.transcoder.closeSessions();
+          server.closeAllConnections();
+          resolve();
+        };
+        server.close();
+        server.closeIdleConnections();
+        if (inFlight.size === 0) return done();
+        onIdle = done;
+        if (gracePeriodMs <= MAX_DURATION_MS) timer = setTimeout(done, Math.max(0, gracePeriodMs || 0));
+      }),
+  };
+}
+
+/**
+ * Requests Node's parser rejects (bad request line, oversized headers) still get a 4xx with a
+ * `google.rpc.Status` body, like every other failure of this transport.
+ */
+function answerMalformed(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+  const body = JSON.stringify({ code: Code.INVALID_ARGUMENT, message: `malformed HTTP request (${error.code ?? "parse error"})` });
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+function listen(server: ReturnType<typeof createServer>, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}

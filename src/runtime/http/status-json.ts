@@ -1,0 +1,32 @@
+/**
+ * `google.rpc.Status` as proto3 JSON: the body of every HTTP error response and the last frame of
+ * every HTTP stream, so clients parse one shape whatever failed.
+ */
+import { create, toJson, type JsonValue, type Registry } from "@bufbuild/protobuf";
+import { Code, httpStatusFromCode } from "../code.js";
+import type { ServiceError } from "../errors.js";
+import { StatusSchema } from "../gen/google/rpc/status_pb.js";
+import { statusFromError } from "../status.js";
+import { HttpStatusError } from "./http-error.js";
+
+/** The Status of a finished call: code 0 with no message on success. */
+export function statusJson(error: ServiceError | undefined, registry: Registry): JsonValue {
+  if (error === undefined) return { code: Code.OK };
+  try {
+    return toJson(StatusSchema, statusFromError(error), { registry });
+  } catch {
+    // A detail whose type the registry does not know cannot be written as JSON; the code and
+    // message must still reach the caller.
+    return toJson(StatusSchema, create(StatusSchema, { code: error.code, message: error.message }));
+  }
+}
+
+/** The HTTP status of an error: its own for transport failures, else the code's mapping. */
+export function httpStatusOf(error: ServiceError): number {
+  return error instanceof HttpStatusError ? error.httpStatus : httpStatusFromCode(error.code);
+}
+
+/** Extra headers an error asks for (`Allow` on a 405). */
+export function errorHeaders(error: ServiceError): Readonly<Record<string, string>> {
+  return error instanceof HttpStatusError ? error.headers : {};
+}

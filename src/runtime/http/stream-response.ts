@@ -1,0 +1,108 @@
+/**
+ * Server streaming over plain HTTP: one response whose body is a sequence of frames, written and
+ * flushed as the handler yields messages, never buffered whole. `Accept: text/event-stream` gets
+ * Server-Sent Events; anything else newline-delimited JSON. Either way the last frame is the
+ * call's `google.rpc.Status` (code 0 on success), because once the 200 has gone out the HTTP
+ * status can no longer say how the call ended.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Code } from "../code.js";
+import { ServiceError } from "../errors.js";
+import { untilAborted, type HttpCallState } from "./call-context.js";
+import { responseMetadataHeaders } from "./response-headers.js";
+import type { CallRoute } from "./routes.js";
+import type { Transcoding } from "./server.js";
+import { statusJson } from "./status-json.js";
+import { encodeResponse } from "./transcode.js";
+
+/** How frames are written in one of the two formats. */
+interface StreamFormat {
+  readonly contentType: string;
+  message(json: string): string;
+  status(json: string): string;
+}
+
+const serverSentEvents: StreamFormat = {
+  contentType: "text/event-stream",
+  message: (json) => `event: message\ndata: ${json}\n\n`,
+  status: (json) => `event: status\ndata: ${json}\n\n`,
+};
+
+const newlineDelimitedJson: StreamFormat = {
+  contentType: "application/x-ndjson",
+  message: (json) => `{"result":${json}}\n`,
+  status: (json) => `{"status":${json}}\n`,
+};
+
+/** The format the client asked for: SSE when its Accept names `text/event-stream`. */
+export function streamFormat(accept: string | undefined): StreamFormat {
+  return accept !== undefined && /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(accept) ? serverSentEvents : newlineDelimitedJson;
+}
+
+/**
+ * Writes every response as a frame, then the final status. A failure before the first frame is
+ * rethrown, so the caller answers with an ordinary error response (status code and Status body);
+ * after it, the failure becomes the final frame. A client that disconnects aborts the call's
+ * signal, which ends the loop and closes the handler's stream (its `finally` blocks run).
+ */
+export async function streamResponses(
+  t: Transcoding,
+  route: CallRoute,
+  state: HttpCallState,
+  request: IncomingMessage,
+  response: ServerResponse,
+  responses: AsyncIterable<unknown>,
+): Promise<void> {
+  const { ctx } = state;
+  const format = streamFormat(request.headers.accept);
+  const iterator = responses[Symbol.asyncIterator]();
+  const start = () => {
+    if (response.headersSent) return;
+    request.socket.setNoDelay(true);
+    response.writeHead(200, { ...responseMetadataHeaders(ctx.responseHeader), "content-type": format.contentType, "cache-control": "no-cache" });
+  };
+  try {
+    for (;;) {
+      const next = await untilAborted(iterator.next(), ctx.signal);
+      if (next.done) break;
+      start();
+      if (!response.write(format.message(frameJson(t, route, next.value)))) await drained(response, ctx.signal);
+    }
+  } catch (thrown) {
+    // Closes the handler's generator when the loop stopped early (abort, deadline, write failure).
+    iterator.return?.().catch(() => undefined);
+    if (!response.headersSent) throw thrown;
+    return endWithError(t, state, response, format, ServiceError.from(thrown));
+  }
+  start();
+  response.end(format.status(JSON.stringify(statusJson(undefined, t.registry))));
+}
+
+function endWithError(t: Transcoding, state: HttpCallState, response: ServerResponse, format: StreamFormat, error: ServiceError): void {
+  if (response.destroyed || (state.ctx.signal.aborted && error.code === Code.CANCELLED)) {
+    response.destroy();
+    return;
+  }
+  try {
+    t.report(error, state.ctx);
+  } catch {
+    // The status frame must still go out.
+  }
+  response.end(format.status(JSON.stringify(statusJson(error, t.registry))));
+}
+
+/** One message as the JSON text of a frame (its `response_body` field, if the rule names one). */
+function frameJson(t: Transcoding, route: CallRoute, message: unknown): string {
+  const encoded = encodeResponse(route.descriptor, route.rule, message as never, "application/json", t.registry);
+  return Buffer.from(encoded.body).toString("utf8");
+}
+
+/** Waits until the response takes more data; rejects with the signal's reason if the call ends first. */
+function drained(response: ServerResponse, signal: AbortSignal): Promise<void> {
+  return untilAborted(
+    new Promise<void>((resolve) => {
+      response.once("drain", resolve);
+    }),
+    signal,
+  );
+}
