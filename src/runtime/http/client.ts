@@ -1,0 +1,203 @@
+/**
+ * A typed client over the HTTP/JSON transport (`google.api.http` bindings), on `fetch`: the same
+ * {@link RpcConnection} as GrpcConnection, so generated clients, middleware (metrics, tracing)
+ * and call options work alike. Unary calls are one request; server streams read NDJSON as it
+ * arrives; client and bidi streams go over a WebSocket (see client-ws.ts).
+ */
+import type { MessageInit } from "../codec.js";
+import type { MethodSpec } from "../spec.js";
+import { Code } from "../code.js";
+import { RemoteServiceError } from "../errors.js";
+import { Metadata } from "../metadata.js";
+import type { CallOptions } from "../grpc/client-call.js";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "../grpc/limits.js";
+import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware, type OutgoingCall } from "../outgoing.js";
+import type { RpcConnection } from "../rpc-connection.js";
+import { CallScope } from "./client-call.js";
+import { acceptHeader, buildRequest, clientBinding, decodeJsonMessage, decodeResponse, type ClientBinding } from "./client-request.js";
+import { errorFromResponse, errorFromStatus, metadataFromHeaders, metadataHeaders, parseFrame, statusFromJson } from "./client-wire.js";
+import { webSocketCall } from "./client-ws.js";
+import { readBody, readLines } from "./ndjson-reader.js";
+
+/** Options of an {@link HttpConnection}. */
+export interface HttpConnectionOptions {
+  /** Wraps every call, unary or streaming (metrics, tracing, ...); the first is the outermost. */
+  middleware?: readonly ClientMiddleware[];
+  /** The fetch to use; default: the global one (undici). */
+  fetch?: typeof fetch;
+  /** Headers sent with every request (call metadata wins over them). */
+  headers?: Record<string, string>;
+  /** Largest response message (or NDJSON line) accepted, and largest request sent. Default 4 MiB. */
+  maxMessageBytes?: number;
+  /** Send and receive `application/x-protobuf` instead of JSON where the binding allows. */
+  binary?: boolean;
+}
+
+/** A connection to one HTTP base URL, e.g. `http://127.0.0.1:8080`. */
+export class HttpConnection implements RpcConnection {
+  readonly #baseUrl: string;
+  readonly #fetch: typeof fetch;
+  readonly #defaults: Record<string, string>;
+  readonly #maxBytes: number;
+  readonly #binary: boolean;
+  readonly #invoke: ClientEndpoint;
+  #closed = false;
+
+  /** Nothing happens on the network before the first call. */
+  constructor(baseUrl: string, options: HttpConnectionOptions = {}) {
+    this.#baseUrl = baseUrl.replace(/\/+$/, "");
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#defaults = options.headers ?? {};
+    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#binary = options.binary ?? false;
+    this.#invoke = chainClient(options.middleware ?? [], (call, input) => this.#call(call, input));
+  }
+
+  /** One request, one response. */
+  unary<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): Promise<O> {
+    return this.#invoke(this.#outgoing(method, options), request) as Promise<O>;
+  }
+
+  /** One request, a stream of responses (NDJSON). The call starts when iteration starts; leaving the loop cancels it. */
+  async *serverStream<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): AsyncGenerator<O> {
+    yield* (await this.#invoke(this.#outgoing(method, options), request)) as AsyncIterable<O>;
+  }
+
+  /** A stream of requests over a WebSocket, one response. */
+  clientStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): Promise<O> {
+    return this.#invoke(this.#outgoing(method, options), requests) as Promise<O>;
+  }
+
+  /** Streams both ways over a WebSocket. The call starts when iteration starts; leaving the loop cancels it. */
+  async *bidiStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): AsyncGenerator<O> {
+    yield* (await this.#invoke(this.#outgoing(method, options), requests)) as AsyncIterable<O>;
+  }
+
+  /** Later calls fail with UNAVAILABLE; calls in flight finish (fetch keeps no channel to close). */
+  close(): void {
+    this.#closed = true;
+  }
+
+  #outgoing(method: MethodSpec, options: CallOptions): OutgoingCall {
+    return { method, target: this.#baseUrl, options: inheritParent(options) };
+  }
+
+  /** The innermost endpoint. Streams are returned unstarted: they begin on first iteration. */
+  #call(call: OutgoingCall, input: unknown): Promise<unknown> {
+    const { method, options } = call;
+    switch (method.kind) {
+      case "unary":
+        return this.#unary(method, input, options);
+      case "server_streaming":
+        return Promise.resolve(this.#serverStream(method, input, options));
+      case "client_streaming":
+        return this.#lastOf(this.#webSocket(method, input as AsyncIterable<unknown>, options));
+      case "bidi_streaming":
+        return Promise.resolve(this.#webSocket(method, input as AsyncIterable<unknown>, options));
+    }
+  }
+
+  async #unary(method: MethodSpec, request: unknown, options: CallOptions): Promise<unknown> {
+    const binding = this.#binding(method);
+    const scope = new CallScope(options);
+    let trailers = new Metadata();
+    try {
+      const response = await this.#send(binding, method, request, options, scope, acceptHeader(binding, this.#binary));
+      trailers = metadataFromHeaders(response.headers, "grpc-trailer-");
+      const bytes = await readBody(response.body, this.#maxBytes);
+      if (!response.ok) throw errorFromResponse(response.status, new TextDecoder().decode(bytes), trailers, binding.registry);
+      scope.hook(options.onTrailer, trailers);
+      return decodeResponse(binding, bytes, response.headers.get("content-type") ?? "application/json");
+    } catch (error) {
+      const failure = scope.error(error);
+      if (failure.code !== Code.CANCELLED && failure.code !== Code.DEADLINE_EXCEEDED) callHook(options.onTrailer, trailers);
+      throw failure;
+    } finally {
+      scope.done();
+    }
+  }
+
+  async *#serverStream(method: MethodSpec, request: unknown, options: CallOptions): AsyncGenerator<unknown> {
+    const binding = this.#binding(method);
+    const scope = new CallScope(options);
+    let finished = false;
+    try {
+      const response = await this.#send(binding, method, request, options, scope, "application/x-ndjson");
+      const trailers = metadataFromHeaders(response.headers, "grpc-trailer-");
+      if (!response.ok) throw errorFromResponse(response.status, new TextDecoder().decode(await readBody(response.body, this.#maxBytes)), trailers, binding.registry);
+      for await (const line of readLines(response.body ?? new ReadableStream(), this.#maxBytes)) {
+        const frame = parseFrame(line);
+        if ("result" in frame) {
+          yield decodeJsonMessage(binding, frame.result);
+          continue;
+        }
+        finished = true;
+        scope.hook(options.onTrailer, trailers);
+        const status = statusFromJson(frame.status, binding.registry);
+        const failure = status === undefined ? new RemoteServiceError(Code.INTERNAL, "malformed status line") : errorFromStatus(status, trailers);
+        if (failure) throw failure;
+        return;
+      }
+      finished = true;
+      throw new RemoteServiceError(Code.UNAVAILABLE, "stream ended without status");
+    } catch (error) {
+      finished = true;
+      throw scope.error(error);
+    } finally {
+      // The caller left the loop early: stop the response (the server sees a disconnect).
+      if (!finished) scope.abort();
+      scope.done();
+    }
+  }
+
+  #webSocket(method: MethodSpec, requests: AsyncIterable<unknown>, options: CallOptions): AsyncGenerator<unknown> {
+    const binding = this.#binding(method);
+    const headers = this.#headers(options, undefined);
+    return webSocketCall({ baseUrl: this.#baseUrl, binding, method, requests, options, headers, maxBytes: this.#maxBytes, binary: this.#binary });
+  }
+
+  /** The single response of a client stream. */
+  async #lastOf(responses: AsyncIterable<unknown>): Promise<unknown> {
+    let last: unknown;
+    let count = 0;
+    for await (const response of responses) {
+      last = response;
+      count++;
+    }
+    if (count !== 1) throw new RemoteServiceError(Code.INTERNAL, `expected one response, got ${count}`);
+    return last;
+  }
+
+  /** Sends the request and hands the response headers to `onHeader`. */
+  async #send(binding: ClientBinding, method: MethodSpec, request: unknown, options: CallOptions, scope: CallScope, accept: string): Promise<Response> {
+    const parts = buildRequest(binding, method.input.create(request) as object, this.#binary);
+    const size = typeof parts.body === "string" ? Buffer.byteLength(parts.body) : (parts.body?.byteLength ?? 0);
+    if (size > this.#maxBytes) throw new RemoteServiceError(Code.RESOURCE_EXHAUSTED, `request message larger than max (${size} vs. ${this.#maxBytes})`);
+    const headers = this.#headers(options, scope.deadline);
+    headers.set("accept", accept);
+    if (parts.contentType !== undefined) headers.set("content-type", parts.contentType);
+    const response = await this.#fetch(this.#baseUrl + parts.target, { method: parts.method, headers, body: parts.body, signal: scope.signal });
+    scope.hook(options.onHeader, metadataFromHeaders(response.headers, "grpc-metadata-"));
+    return response;
+  }
+
+  #headers(options: CallOptions, deadline: Date | undefined): Headers {
+    const headers = new Headers(this.#defaults);
+    metadataHeaders(new Metadata(options.metadata), deadline).forEach((value, name) => headers.append(name, value));
+    return headers;
+  }
+
+  /** The method's binding, or a local error: after close(), UNAVAILABLE; without a descriptor, INTERNAL. */
+  #binding(method: MethodSpec): ClientBinding {
+    if (this.#closed) throw new RemoteServiceError(Code.UNAVAILABLE, "connection closed");
+    return clientBinding(method);
+  }
+}
+
+function callHook(hook: ((metadata: Metadata) => void) | undefined, metadata: Metadata): void {
+  try {
+    hook?.(metadata);
+  } catch {
+    // The call already failed; that error is the one to report.
+  }
+}
