@@ -144,6 +144,24 @@ describe("query parameters", () => {
   });
 });
 
+describe("path variables", () => {
+  it("a repeated field bound by a path variable splits on commas (grpc-gateway's choice)", () => {
+    const method = methodOf(files, "Everything");
+    const rule: HttpRuleSpec = { method: "GET", pattern: "/k/{tags}/{ids}", body: undefined, responseBody: undefined, isDefault: false };
+    const variables = [{ fieldPath: ["tags"], value: "a,b" }, { fieldPath: ["ids"], value: "1,2" }];
+    const got = decodeRequest(method, rule, { variables, query: new URLSearchParams(), body: undefined, contentType: undefined }, registry);
+    expectMessage(messageOf(files, "Kitchen"), got, { tags: ["a", "b"], ids: [1, 2] });
+  });
+
+  it("a path value is typed like a query value", () => {
+    const method = methodOf(files, "Everything");
+    const rule: HttpRuleSpec = { method: "GET", pattern: "/k/{i64}", body: undefined, responseBody: undefined, isDefault: false };
+    const decode = (value: string): Message => decodeRequest(method, rule, { variables: [{ fieldPath: ["i64"], value }], query: new URLSearchParams(), body: undefined, contentType: undefined }, registry);
+    expectMessage(messageOf(files, "Kitchen"), decode("-12"), { i64: -12n });
+    expectInvalid(() => decode("x"), /path variable "i64"/);
+  });
+});
+
 describe("bodies and content types", () => {
   const Message = messageOf(files, "Message");
 
@@ -261,6 +279,24 @@ describe("responses", () => {
     expect(new TextDecoder().decode(out.body)).toBe('"Hi!"');
     const empty = encodeResponse(method, annotatedRules(method)[0]!, create(Message), "application/x-protobuf", registry);
     expect(new TextDecoder().decode(empty.body)).toBe('""');
+  });
+
+  it("response_body of each field kind", () => {
+    const full = create(Kitchen, { i64: 5n, tags: ["a", "b"], at: { seconds: 1n }, child: { name: "c" }, colors: [2], wInt32: 3 } as never);
+    const send = (field: string, accept?: string): string => {
+      const custom: HttpRuleSpec = { ...rule, responseBody: field };
+      return new TextDecoder().decode(encodeResponse(everything, custom, full, accept, registry).body);
+    };
+    expect(send("i64")).toBe('"5"');
+    expect(send("tags")).toBe('["a","b"]');
+    expect(send("colors")).toBe('["GREEN"]');
+    expect(send("at")).toBe('"1970-01-01T00:00:01Z"');
+    expect(send("w_int32")).toBe("3");
+    expect(send("child")).toBe('{"name":"c"}');
+    expect(send("flag")).toBe("false");
+    expect(send("empty")).toBe("{}");
+    const binary = encodeResponse(everything, { ...rule, responseBody: "child" }, full, "application/x-protobuf", registry);
+    expect(fromBinary(Kitchen, binary.body).name).toBe("c");
   });
 
   it("google.api.HttpBody responses pass raw with their content type", () => {
