@@ -73,6 +73,8 @@ export { HttpStatusError } from "./http/http-error.js";
 export { annotatedRules, defaultRule } from "./http/rules.js";
 export type { HttpRuleSpec } from "./http/rules.js";
 export { METADATA_HEADER_PREFIX, PASS_THROUGH_HEADERS, TRAILER_HEADER_PREFIX } from "./http/headers.js";
+export { HttpConnection } from "./http/client.js";
+export type { HttpConnectionOptions } from "./http/client.js";
 export { addGrpcService } from "./grpc/server.js";
 export type { GrpcServiceOptions } from "./grpc/server.js";
 export { GrpcConnection } from "./grpc/client.js";

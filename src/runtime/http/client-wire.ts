@@ -8,26 +8,17 @@ import { Code, type Code as CodeType } from "../code.js";
 import { RemoteServiceError, toCode } from "../errors.js";
 import { Metadata } from "../metadata.js";
 import { StatusSchema, type Status } from "../gen/google/rpc/status_pb.js";
+import { METADATA_HEADER_PREFIX, PASS_THROUGH_HEADERS } from "./headers.js";
 
-/** Metadata keys sent as plain headers rather than `Grpc-Metadata-<key>` (the server's allow-list). */
-export const PASS_THROUGH_HEADERS: ReadonlySet<string> = new Set([
-  "authorization",
-  "x-request-id",
-  "traceparent",
-  "tracestate",
-  "baggage",
-  "x-forwarded-for",
-  "x-forwarded-host",
-  "x-forwarded-proto",
-  "user-agent",
-]);
+// The server's allow-list: these keys travel under their own names, all others as Grpc-Metadata-<key>.
+const passThrough: ReadonlySet<string> = new Set(PASS_THROUGH_HEADERS);
 
 /** Request headers for call metadata (`-bin` values in base64) and a deadline. */
 export function metadataHeaders(metadata: Metadata, deadline: Date | undefined): Headers {
   const headers = new Headers();
   for (const [key, value] of metadata) {
     const text = typeof value === "string" ? value : Buffer.from(value).toString("base64");
-    headers.append(PASS_THROUGH_HEADERS.has(key) ? key : `grpc-metadata-${key}`, text);
+    headers.append(passThrough.has(key) ? key : METADATA_HEADER_PREFIX + key, text);
   }
   if (deadline !== undefined) headers.set("grpc-timeout", grpcTimeout(deadline.getTime() - Date.now()));
   return headers;
