@@ -12,7 +12,8 @@ import type { PackageModel } from "../model/types.js";
 import { packageNameFromProto } from "../render/names.js";
 import { createRenderer, formatFile } from "../render/render.js";
 import { namesForServices } from "../render/view/names.js";
-import { packageFiles } from "../render/view/package-files.js";
+import { initialPackageVersion, packageFiles } from "../render/view/package-files.js";
+import { openApiFiles } from "../openapi/files.js";
 import { messagesDir, serviceFiles, type FileView } from "../render/view/service-files.js";
 import { generateMessageCode } from "./messages.js";
 import type { GenerateOptions } from "./options.js";
@@ -95,6 +96,7 @@ async function packageOutput(
   const rendered = [
     ...views.map((v) => ({ path: v.path, content: render(v), userOwned: v.userOwned, ...(v.handler === undefined ? {} : { handler: v.handler }) })),
     ...shared.json.map((j) => ({ path: j.path, content: JSON.stringify(j.value, null, 2), userOwned: true })),
+    ...openApiFiles(pkg, { version: initialPackageVersion }, headerFor(pkg.files)).map((f) => ({ ...f, userOwned: false })),
     ...generateMessageCode(request, importClosure(registry, pkg.files)).map((m) => ({
       path: `${messagesDir}/${m.path}`,
       content: `${generatedMarker}\n${m.content}`,
