@@ -111,9 +111,10 @@ export class BookStore {
    * when the shelf does not exist.
    */
   watch(shelf: string, existing: boolean, signal: AbortSignal): AsyncGenerator<BookEvent> {
+    const books = this.books(shelf);
     // Subscribe and take the snapshot in the same tick, so no change falls between the two.
     const changes = on(this.#events, shelfName(shelf), { signal, close: [closedEvent(shelf)] });
-    const snapshot = existing ? this.books(shelf).map((book) => this.#event(BookEvent_Kind.EXISTING, book)) : [];
+    const snapshot = existing ? books.map((book) => this.#event(BookEvent_Kind.EXISTING, book)) : [];
     return feed(snapshot, changes, signal);
   }
 
