@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { Code } from "../code.js";
+import { MAX_DURATION_MS } from "../config.js";
 import type { CallContext } from "../context.js";
 import { ServiceError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -41,7 +42,10 @@ export function createHttpCallState(request: IncomingMessage, method: MethodSpec
   const abort = (reason: ServiceError) => {
     if (!controller.signal.aborted) controller.abort(reason);
   };
-  const timer = deadline === undefined ? undefined : setTimeout(() => abort(new ServiceError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), Math.max(0, deadline.getTime() - Date.now()));
+  const remainingMs = deadline === undefined ? undefined : Math.max(0, deadline.getTime() - Date.now());
+  // Node fires a timer longer than 2^31-1 ms at once; a deadline that far out is no deadline.
+  const timer =
+    remainingMs === undefined || remainingMs > MAX_DURATION_MS ? undefined : setTimeout(() => abort(new ServiceError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), remainingMs);
   return { ctx, abort, dispose: () => clearTimeout(timer) };
 }
 

@@ -81,7 +81,13 @@ export function createHttpTranscoder(options: HttpTranscoderOptions): HttpTransc
 
 async function serveRequest(t: Transcoding, documents: HttpTranscoderOptions["documents"] & object, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { path, query } = splitUrl(request.url ?? "/");
-  const match = t.router.match(request.method ?? "GET", path);
+  let match: RouteMatch<CallRoute>;
+  try {
+    // Throws INVALID_ARGUMENT for a path that is not valid percent-encoded UTF-8.
+    match = t.router.match(request.method ?? "GET", path);
+  } catch (error) {
+    return sendError(t, response, ServiceError.from(error), undefined);
+  }
   if (match.kind !== "found") {
     const document = documents[path];
     if (document && (request.method === "GET" || request.method === "HEAD")) return sendDocument(response, document);

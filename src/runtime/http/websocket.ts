@@ -36,7 +36,12 @@ export class WebSocketCalls {
   /** Handles an `upgrade` event of the HTTP server. */
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const { path, query } = splitUrl(request.url ?? "/");
-    const match = this.#streamingRoute(request.method ?? "GET", path);
+    let match: Found | undefined;
+    try {
+      match = this.#streamingRoute(request.method ?? "GET", path);
+    } catch (error) {
+      return refuse(this.t, socket, ServiceError.from(error));
+    }
     if (match === undefined) return refuse(this.t, socket, new HttpStatusError(404, Code.NOT_FOUND, `no streaming method at ${path}`));
     let state: HttpCallState;
     try {
@@ -44,10 +49,11 @@ export class WebSocketCalls {
     } catch (error) {
       return refuse(this.t, socket, ServiceError.from(error));
     }
+    const found = match;
     this.#server.handleUpgrade(request, socket, head, (ws) => {
       this.#open.add(ws);
       ws.once("close", () => this.#open.delete(ws));
-      void this.#run(ws, match, query, state).finally(() => state.dispose());
+      void this.#run(ws, found, query, state).finally(() => state.dispose());
     });
   }
 
