@@ -5,6 +5,7 @@ import { CodeGeneratorRequestSchema } from "@bufbuild/protobuf/wkt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generate } from "../../src/core/generate.js";
+import { parseOptions } from "../../src/core/options.js";
 import { buildApiModel } from "../../src/model/build.js";
 import { openApiYaml } from "../../src/openapi/files.js";
 import { singular } from "../../src/openapi/path.js";
@@ -156,7 +157,7 @@ describe("the generated files", () => {
 
   beforeAll(async () => {
     const request = create(CodeGeneratorRequestSchema, { fileToGenerate: [file], protoFile: [...registry.files].map((f) => f.proto) });
-    files = new Map((await generate(request, { services: [], runtimeDependency: "^0.0.0" })).map((f) => [f.path, f.content]));
+    files = new Map((await generate(request, parseOptions([], "^0.0.0"))).map((f) => [f.path, f.content]));
   });
 
   it("are openapi.yaml and src/gen/openapi.ts with the same text", async () => {
