@@ -14,7 +14,8 @@
  *   is none); an empty body means "no body" for any binding.
  * - Binary protobuf with `body: "<field>"` only when the field is a message (else 415).
  * - `Accept`: binary when application/x-protobuf or application/proto is preferred (higher q, or
- *   equal q and named more specifically) over JSON; anything else gets JSON (no 406).
+ *   equal q and named more specifically) over JSON; anything else gets JSON (no 406). A
+ *   `response_body` field that is not a message is always sent as JSON.
  */
 import { create, fromBinary, toBinary, type DescField, type DescMessage, type DescMethod, type Message, type Registry } from "@bufbuild/protobuf";
 import { reflect } from "@bufbuild/protobuf/reflect";
