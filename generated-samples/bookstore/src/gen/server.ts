@@ -6,6 +6,7 @@ import {
   type GrpcServiceOptions,
   type Middleware,
   type RunningService,
+  type ServiceEndpoints,
   type ServicePackage,
   type StartServiceOptions,
 } from "gen-svc/runtime";
@@ -39,6 +40,22 @@ export function registerGrpcServices(
   );
 }
 
+/**
+ * The endpoints of every service of `bookstore.v1`, every call going through `middleware`:
+ * what the HTTP/JSON transport serves.
+ */
+export function serviceEndpoints(
+  handlers: Handlers,
+  middleware: readonly Middleware[] = [],
+): ServiceEndpoints[] {
+  return [
+    {
+      spec: bookstoreSpec,
+      endpoints: { ...makeBookstoreEndpoints(handlers.bookstore, middleware) },
+    },
+  ];
+}
+
 /** The fully qualified names of the services this package serves. */
 export const serviceNames = ["bookstore.v1.BookstoreService"] as const;
 
@@ -48,11 +65,13 @@ export function servicePackage(handlers: Handlers): ServicePackage {
     name: "bookstore-v1",
     services: [bookstoreSpec],
     register: (server, options) => registerGrpcServices(server, handlers, options),
+    endpoints: (middleware) => serviceEndpoints(handlers, middleware),
   };
 }
 
 /**
- * Starts the service: gRPC (with health checking and reflection), the admin port (/metrics,
+ * Starts the service: gRPC (with health checking and reflection), HTTP/JSON from the
+ * `google.api.http` bindings (and `POST /<package>.<Service>/<Method>`), the admin port (/metrics,
  * /healthz, /readyz), structured logs, metrics and traces around every call. Stop it with
  * `shutdown()`; see the README for the settings and the shutdown sequence.
  */
