@@ -13,6 +13,8 @@ export interface ServiceNames {
   interfaceName: string;
   handlerClass: string;
   clientClass: string;
+  /** `GreeterHttpClient`: the typed HTTP/JSON client. */
+  httpClientClass: string;
   endpointsInterface: string;
   makeEndpoints: string;
   registerGrpc: string;
@@ -51,6 +53,7 @@ function namesFor(base: string): ServiceNames {
     interfaceName: `${base}Service`,
     handlerClass: `${base}Handler`,
     clientClass: `${base}Client`,
+    httpClientClass: `${base}HttpClient`,
     endpointsInterface: `${base}Endpoints`,
     makeEndpoints: `make${base}Endpoints`,
     registerGrpc: `register${base}Grpc`,

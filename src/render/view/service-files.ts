@@ -32,13 +32,14 @@ export interface FileView {
 // messages or services with these names are imported under an alias.
 const reservedNames = [
   "MessageInitShape", "CallContext", "CallOptions", "Code", "ServiceError", "GrpcConnection", "GrpcConnectionOptions",
+  "HttpConnection", "HttpConnectionOptions", "RpcConnection",
   "Middleware", "Server", "defineService", "makeEndpoint", "addGrpcService",
   "UnaryEndpoint", "ServerStreamingEndpoint", "ClientStreamingEndpoint", "BidiStreamingEndpoint",
   "Promise", "AsyncIterable", "AsyncGenerator", "Error", "Object", "String", "Number", "Symbol",
 ];
 
 function reserved(names: ServiceNames): string[] {
-  return [...reservedNames, names.interfaceName, names.handlerClass, names.clientClass, names.endpointsInterface, names.makeEndpoints, names.registerGrpc, names.spec];
+  return [...reservedNames, names.interfaceName, names.handlerClass, names.clientClass, names.httpClientClass, names.endpointsInterface, names.makeEndpoints, names.registerGrpc, names.spec];
 }
 
 function methodDoc(method: MethodModel, indent: number): string {
@@ -57,6 +58,7 @@ export function serviceFiles(ctx: ServiceContext): FileView[] {
     { path: `${dir}/endpoints.ts`, template: "src/gen/__service__/endpoints.ts", userOwned: false, view: endpointsView(ctx, dir) },
     { path: `${dir}/grpc-server.ts`, template: "src/gen/__service__/grpc-server.ts", userOwned: false, view: grpcServerView(ctx) },
     { path: `${dir}/grpc-client.ts`, template: "src/gen/__service__/grpc-client.ts", userOwned: false, view: grpcClientView(ctx, dir) },
+    { path: `${dir}/http-client.ts`, template: "src/gen/__service__/http-client.ts", userOwned: false, view: httpClientView(ctx, dir) },
     { path: `src/handlers/${ctx.names.fileBase}.ts`, template: "src/handlers/__service__.ts", userOwned: true, view: handlerView(ctx) },
     { path: `test/${ctx.names.fileBase}.test.ts`, template: "test/__service__.test.ts", userOwned: true, view: testView(ctx) },
   ];
@@ -93,6 +95,22 @@ function grpcServerView(ctx: ServiceContext): object {
 function grpcClientView(ctx: ServiceContext, dir: string): object {
   const imports = new ModuleImports(dir, messagesDir, reserved(ctx.names));
   const methods = ctx.service.methods.map((m) => ({ localName: m.localName, jsdoc: methodDoc(m, 2), client: clientSignature(m, imports) }));
+  return { ...ctx.names, header: ctx.header, typeName: ctx.service.typeName, methods, closeMethod: clientCloseMethod(ctx.service), imports: imports.statements() };
+}
+
+/** The HTTP binding the HTTP client uses: the first annotated one, else the default POST. */
+function httpBindingLine(method: MethodModel): string {
+  const binding = method.http[0];
+  return binding === undefined ? `HTTP: \`POST ${method.path}\`` : `HTTP: \`${binding.method} ${binding.pattern}\``;
+}
+
+function httpClientView(ctx: ServiceContext, dir: string): object {
+  const imports = new ModuleImports(dir, messagesDir, reserved(ctx.names));
+  const methods = ctx.service.methods.map((m) => ({
+    localName: m.localName,
+    jsdoc: jsDoc(m.comments, { deprecated: m.deprecated, tags: [httpBindingLine(m)] }, 2),
+    client: clientSignature(m, imports),
+  }));
   return { ...ctx.names, header: ctx.header, typeName: ctx.service.typeName, methods, closeMethod: clientCloseMethod(ctx.service), imports: imports.statements() };
 }
 
