@@ -11,11 +11,16 @@ import { compileModule } from "../model/compile.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Compiles `files` (relative to test/openapi/fixtures); the workspace is removed at exit. */
+/** Compiles `files` (relative to test/openapi/fixtures). */
 export function compileOpenApiFixture(files: string[]): FileRegistry {
+  return compileWithBundled(join(root, "test/openapi/fixtures"), files);
+}
+
+/** Compiles `files` (relative to `moduleDir`) with the bundled protos importable; a temporary workspace. */
+export function compileWithBundled(moduleDir: string, files: string[]): FileRegistry {
   const workspace = mkdtempSync(join(tmpdir(), "gensvc-openapi-"));
   try {
-    symlinkSync(join(root, "test/openapi/fixtures"), join(workspace, "fixtures"));
+    symlinkSync(moduleDir, join(workspace, "fixtures"));
     symlinkSync(join(root, "proto"), join(workspace, "proto"));
     writeFileSync(join(workspace, "buf.yaml"), "version: v2\nmodules:\n  - path: fixtures\n  - path: proto\n");
     return compileModule(workspace, files.map((file) => join("fixtures", file)));
