@@ -11,9 +11,11 @@ import {
   PreconditionFailureSchema,
   ResourceInfoSchema,
   ServiceError,
+  createHttpTranscoder,
+  serveHttp,
 } from "../../src/runtime/index.js";
 import { BookstoreClient } from "../../generated-samples/bookstore/src/gen/bookstore/grpc-client.js";
-import { registerGrpcServices } from "../../generated-samples/bookstore/src/gen/server.js";
+import { registerGrpcServices, serviceEndpoints } from "../../generated-samples/bookstore/src/gen/server.js";
 import { BookstoreHandler, type BookstoreOptions } from "../../generated-samples/bookstore/src/handlers/bookstore.js";
 import { Opened, rejectionOf } from "./serve.js";
 
@@ -62,4 +64,12 @@ export function resourceOf(error: ServiceError): string {
 /** The `type subject` of a PreconditionFailure detail's violations. */
 export function preconditionsOf(error: ServiceError): string[] {
   return detail(error, PreconditionFailureSchema).violations.map((v) => `${v.type} ${v.subject}`);
+}
+
+/** A bookstore served over HTTP/JSON (the real transcoder and node:http server) on 127.0.0.1:0. */
+export async function serveBookstoreHttp(opened: Opened, handler: BookstoreHandler): Promise<string> {
+  const transcoder = createHttpTranscoder({ services: serviceEndpoints({ bookstore: handler }) });
+  const server = await serveHttp({ host: "127.0.0.1", port: 0, transcoder });
+  opened.track({ close: () => server.shutdown(0) });
+  return `http://127.0.0.1:${server.port}`;
 }
