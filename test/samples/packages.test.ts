@@ -8,7 +8,7 @@ import { afterAll, describe, expect, test } from "vitest";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const bin = (name: string) => `${root}node_modules/.bin/${name}`;
-const samples = ["greeter", "addsvc", "routeguide", "ecommerce", "echo"];
+const samples = ["greeter", "addsvc", "routeguide", "ecommerce", "echo", "bookstore"];
 
 function run(command: string, args: string[], cwd = root) {
   const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 120_000 });
