@@ -75,7 +75,8 @@ describe("unary calls", () => {
   test("X-Request-Timeout-Ms sets the deadline too; malformed timeouts are 400", async () => {
     const url = await serve();
     expect((await postJson(url, "/echo.v1.Echo/Echo", { delayMs: 5000 }, { "x-request-timeout-ms": "100" })).status).toBe(504);
-    for (const headers of [{ "grpc-timeout": "soon" }, { "x-request-timeout-ms": "-1" }, { "grpc-timeout": "123456789S" }]) {
+    const malformed: Array<Record<string, string>> = [{ "grpc-timeout": "soon" }, { "x-request-timeout-ms": "-1" }, { "grpc-timeout": "123456789S" }];
+    for (const headers of malformed) {
       const response = await postJson(url, "/echo.v1.Echo/Echo", {}, headers);
       expect(response.status).toBe(400);
       expect(((await response.json()) as { code: number }).code).toBe(Code.INVALID_ARGUMENT);

@@ -1,5 +1,5 @@
 /** View models of the package-level files: manifest files, README, server wiring, main.ts. */
-import type { PackageModel } from "../../model/types.js";
+import type { MethodModel, PackageModel } from "../../model/types.js";
 import { dependencyVersions, devDependencyVersions } from "../versions.js";
 import type { ServiceNames } from "./names.js";
 import type { FileView } from "./service-files.js";
@@ -83,7 +83,7 @@ function readmeView(ctx: PackageContext): object {
   return {
     packageName: ctx.packageName,
     protoPackage: ctx.pkg.protoPackage || "(no package)",
-    description: `Serves ${listPhrase(ctx.pkg.services.map((s) => `\`${s.typeName}\``))} over gRPC.`,
+    description: `Serves ${listPhrase(ctx.pkg.services.map((s) => `\`${s.typeName}\``))} over gRPC and HTTP/JSON.`,
     sourceFileList: ctx.pkg.files.map((f) => `\`${f}\``).join(", "),
     firstMethodPath: first?.path ?? "",
     // An empty default reads better as a word than as an empty code span.
@@ -94,10 +94,19 @@ function readmeView(ctx: PackageContext): object {
         ...names,
         typeName: s.typeName,
         summary: s.comments.leading.trim() || "(no description in the contract)",
-        methods: s.methods.map((m) => ({ name: m.name, localName: m.localName, path: m.path, kindLabel: kindLabels[m.kind] })),
+        methods: s.methods.map((m) => ({ name: m.name, localName: m.localName, path: m.path, kindLabel: kindLabels[m.kind], httpCell: httpCell(m) })),
       };
     }),
   };
+}
+
+/**
+ * The HTTP bindings of a method for the README's table: `GET /v1/{name=shelves/*}` each, or the
+ * default route. Pipes are escaped for the Markdown table.
+ */
+function httpCell(method: MethodModel): string {
+  const bindings = method.http.length > 0 ? method.http.map((b) => `${b.method} ${b.pattern}`) : [`POST ${method.path}`];
+  return bindings.map((b) => `\`${b.replaceAll("|", "\\|")}\``).join("<br>");
 }
 
 /** `a`, `a and b`, `a, b and c`. */

@@ -4,4 +4,5 @@ export * from "./add/service.js";
 export * from "./add/endpoints.js";
 export * from "./add/grpc-server.js";
 export * from "./add/grpc-client.js";
+export * from "./add/http-client.js";
 export * from "./server.js";

@@ -4,4 +4,5 @@ export * from "./bookstore/service.js";
 export * from "./bookstore/endpoints.js";
 export * from "./bookstore/grpc-server.js";
 export * from "./bookstore/grpc-client.js";
+export * from "./bookstore/http-client.js";
 export * from "./server.js";

@@ -10,6 +10,7 @@ import {
   type ServicePackage,
   type StartServiceOptions,
 } from "gen-svc/runtime";
+import { openApiYaml } from "./openapi.js";
 import { makeBookstoreEndpoints } from "./bookstore/endpoints.js";
 import { registerBookstoreGrpc } from "./bookstore/grpc-server.js";
 import { bookstoreSpec, type BookstoreService } from "./bookstore/service.js";
@@ -66,6 +67,7 @@ export function servicePackage(handlers: Handlers): ServicePackage {
     services: [bookstoreSpec],
     register: (server, options) => registerGrpcServices(server, handlers, options),
     endpoints: (middleware) => serviceEndpoints(handlers, middleware),
+    openApiYaml,
   };
 }
 

@@ -4,4 +4,5 @@ export * from "./echo/service.js";
 export * from "./echo/endpoints.js";
 export * from "./echo/grpc-server.js";
 export * from "./echo/grpc-client.js";
+export * from "./echo/http-client.js";
 export * from "./server.js";

@@ -6,9 +6,11 @@ import {
   type GrpcServiceOptions,
   type Middleware,
   type RunningService,
+  type ServiceEndpoints,
   type ServicePackage,
   type StartServiceOptions,
 } from "gen-svc/runtime";
+import { openApiYaml } from "./openapi.js";
 import { makeEchoEndpoints } from "./echo/endpoints.js";
 import { registerEchoGrpc } from "./echo/grpc-server.js";
 import { echoSpec, type EchoService } from "./echo/service.js";
@@ -35,6 +37,17 @@ export function registerGrpcServices(
   registerEchoGrpc(server, makeEchoEndpoints(handlers.echo, middleware), serviceOptions);
 }
 
+/**
+ * The endpoints of every service of `echo.v1`, every call going through `middleware`:
+ * what the HTTP/JSON transport serves.
+ */
+export function serviceEndpoints(
+  handlers: Handlers,
+  middleware: readonly Middleware[] = [],
+): ServiceEndpoints[] {
+  return [{ spec: echoSpec, endpoints: { ...makeEchoEndpoints(handlers.echo, middleware) } }];
+}
+
 /** The fully qualified names of the services this package serves. */
 export const serviceNames = ["echo.v1.Echo"] as const;
 
@@ -44,11 +57,14 @@ export function servicePackage(handlers: Handlers): ServicePackage {
     name: "echo-v1",
     services: [echoSpec],
     register: (server, options) => registerGrpcServices(server, handlers, options),
+    endpoints: (middleware) => serviceEndpoints(handlers, middleware),
+    openApiYaml,
   };
 }
 
 /**
- * Starts the service: gRPC (with health checking and reflection), the admin port (/metrics,
+ * Starts the service: gRPC (with health checking and reflection), HTTP/JSON from the
+ * `google.api.http` bindings (and `POST /<package>.<Service>/<Method>`), the admin port (/metrics,
  * /healthz, /readyz), structured logs, metrics and traces around every call. Stop it with
  * `shutdown()`; see the README for the settings and the shutdown sequence.
  */

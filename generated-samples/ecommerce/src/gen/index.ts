@@ -4,4 +4,5 @@ export * from "./product/service.js";
 export * from "./product/endpoints.js";
 export * from "./product/grpc-server.js";
 export * from "./product/grpc-client.js";
+export * from "./product/http-client.js";
 export * from "./server.js";

@@ -6,9 +6,11 @@ import {
   type GrpcServiceOptions,
   type Middleware,
   type RunningService,
+  type ServiceEndpoints,
   type ServicePackage,
   type StartServiceOptions,
 } from "gen-svc/runtime";
+import { openApiYaml } from "./openapi.js";
 import { makeProductEndpoints } from "./product/endpoints.js";
 import { registerProductGrpc } from "./product/grpc-server.js";
 import { productSpec, type ProductService } from "./product/service.js";
@@ -35,6 +37,19 @@ export function registerGrpcServices(
   registerProductGrpc(server, makeProductEndpoints(handlers.product, middleware), serviceOptions);
 }
 
+/**
+ * The endpoints of every service of `ecommerce.product.v1`, every call going through `middleware`:
+ * what the HTTP/JSON transport serves.
+ */
+export function serviceEndpoints(
+  handlers: Handlers,
+  middleware: readonly Middleware[] = [],
+): ServiceEndpoints[] {
+  return [
+    { spec: productSpec, endpoints: { ...makeProductEndpoints(handlers.product, middleware) } },
+  ];
+}
+
 /** The fully qualified names of the services this package serves. */
 export const serviceNames = ["ecommerce.product.v1.ProductService"] as const;
 
@@ -44,11 +59,14 @@ export function servicePackage(handlers: Handlers): ServicePackage {
     name: "ecommerce-product-v1",
     services: [productSpec],
     register: (server, options) => registerGrpcServices(server, handlers, options),
+    endpoints: (middleware) => serviceEndpoints(handlers, middleware),
+    openApiYaml,
   };
 }
 
 /**
- * Starts the service: gRPC (with health checking and reflection), the admin port (/metrics,
+ * Starts the service: gRPC (with health checking and reflection), HTTP/JSON from the
+ * `google.api.http` bindings (and `POST /<package>.<Service>/<Method>`), the admin port (/metrics,
  * /healthz, /readyz), structured logs, metrics and traces around every call. Stop it with
  * `shutdown()`; see the README for the settings and the shutdown sequence.
  */

@@ -4,4 +4,5 @@ export * from "./greeter/service.js";
 export * from "./greeter/endpoints.js";
 export * from "./greeter/grpc-server.js";
 export * from "./greeter/grpc-client.js";
+export * from "./greeter/http-client.js";
 export * from "./server.js";

@@ -4,4 +4,5 @@ export * from "./route-guide/service.js";
 export * from "./route-guide/endpoints.js";
 export * from "./route-guide/grpc-server.js";
 export * from "./route-guide/grpc-client.js";
+export * from "./route-guide/http-client.js";
 export * from "./server.js";

@@ -6,9 +6,11 @@ import {
   type GrpcServiceOptions,
   type Middleware,
   type RunningService,
+  type ServiceEndpoints,
   type ServicePackage,
   type StartServiceOptions,
 } from "gen-svc/runtime";
+import { openApiYaml } from "./openapi.js";
 import { makeRouteGuideEndpoints } from "./route-guide/endpoints.js";
 import { registerRouteGuideGrpc } from "./route-guide/grpc-server.js";
 import { routeGuideSpec, type RouteGuideService } from "./route-guide/service.js";
@@ -39,6 +41,22 @@ export function registerGrpcServices(
   );
 }
 
+/**
+ * The endpoints of every service of `routeguide.v1`, every call going through `middleware`:
+ * what the HTTP/JSON transport serves.
+ */
+export function serviceEndpoints(
+  handlers: Handlers,
+  middleware: readonly Middleware[] = [],
+): ServiceEndpoints[] {
+  return [
+    {
+      spec: routeGuideSpec,
+      endpoints: { ...makeRouteGuideEndpoints(handlers.routeGuide, middleware) },
+    },
+  ];
+}
+
 /** The fully qualified names of the services this package serves. */
 export const serviceNames = ["routeguide.v1.RouteGuide"] as const;
 
@@ -48,11 +66,14 @@ export function servicePackage(handlers: Handlers): ServicePackage {
     name: "routeguide-v1",
     services: [routeGuideSpec],
     register: (server, options) => registerGrpcServices(server, handlers, options),
+    endpoints: (middleware) => serviceEndpoints(handlers, middleware),
+    openApiYaml,
   };
 }
 
 /**
- * Starts the service: gRPC (with health checking and reflection), the admin port (/metrics,
+ * Starts the service: gRPC (with health checking and reflection), HTTP/JSON from the
+ * `google.api.http` bindings (and `POST /<package>.<Service>/<Method>`), the admin port (/metrics,
  * /healthz, /readyz), structured logs, metrics and traces around every call. Stop it with
  * `shutdown()`; see the README for the settings and the shutdown sequence.
  */
