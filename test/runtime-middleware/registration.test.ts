@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
 import { BalancedConnection, LocalRegistry, loadServerConfig, type RunningService, type ServiceInstance } from "../../src/runtime/index.js";
 import { EchoClient } from "../../generated-samples/echo/src/gen/echo/grpc-client.js";
+import { EchoHttpClient } from "../../generated-samples/echo/src/gen/echo/http-client.js";
 import { startServer } from "../../generated-samples/echo/src/gen/server.js";
 import { EchoHandler } from "../../generated-samples/echo/src/handlers/echo.js";
 import { eventually, LogCapture } from "./harness.js";
@@ -86,4 +87,27 @@ test("an unknown registry scheme stops the start with a ConfigError", async () =
   const started = startServer({ echo: new EchoHandler() }, { config: loadServerConfig(flags, {}), logger: new LogCapture().logger });
   await expect(started).rejects.toBeInstanceOf(ConfigError);
   await expect(started).rejects.toThrow(/unknown scheme zookeeper:\/\//);
+});
+
+test("instances register their HTTP port too, and the HTTP client finds and balances over them by name", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "gen-svc-registration-"));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  const peers: string[] = [];
+  const started = await Promise.all([0, 1].map(async () => {
+    const flags = ["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0", "--http-port", "0", "--registry", `local://${dir}`];
+    const handler = new EchoHandler({ onCall: (ctx) => peers.push(`${ctx.transport}:${service.httpPort}`) });
+    const service: RunningService = await startServer({ echo: handler }, { config: loadServerConfig(flags, {}), logger: new LogCapture().logger });
+    cleanup.push(() => service.shutdown());
+    return service;
+  }));
+  for (const service of started) expect(service.instances[0]?.ports).toEqual({ grpc: service.grpcPort, http: service.httpPort });
+  const registry = new LocalRegistry({ dir });
+  cleanup.push(() => registry.close());
+  const connection = new BalancedConnection("echo.v1.Echo", registry, { transport: "http", balancer: "round-robin" });
+  cleanup.push(() => connection.close());
+  const client = new EchoHttpClient(connection);
+  for (let i = 0; i < 6; i++) expect((await client.echo({ text: `call ${i}` })).text).toBe(`call ${i}`);
+  // Round-robin over both instances, every call over HTTP.
+  expect(new Set(peers)).toEqual(new Set(started.map((s) => `http:${s.httpPort}`)));
+  expect(connection.instances.map((i) => i.address).sort()).toEqual(started.map((s) => `127.0.0.1:${s.httpPort}`).sort());
 });

@@ -6,6 +6,8 @@ import { ConfigError, loadServerConfig, SERVER_SETTINGS, waitForShutdownSignal }
 const defaults = {
   host: "0.0.0.0",
   grpcPort: 50051,
+  httpPort: 8080,
+  httpDefaultRoutes: true,
   gracePeriodMs: 10000,
   adminPort: 9090,
   logLevel: "info",
@@ -59,6 +61,11 @@ describe("loadServerConfig", () => {
     expect(() => loadServerConfig(argv, env)).toThrow(message);
   });
 
+  it("turns HTTP off with HTTP_PORT=off and the default routes with HTTP_DEFAULT_ROUTES=false", () => {
+    expect(loadServerConfig(["--http-port", "off"], { HTTP_DEFAULT_ROUTES: "false" })).toMatchObject({ httpPort: "off", httpDefaultRoutes: false });
+    expect(() => loadServerConfig([], { HTTP_PORT: "http" })).toThrow(/HTTP_PORT: "http" is not a port/);
+  });
+
   it("accepts the longest duration a timer holds", () => {
     expect(loadServerConfig([], { GRACE_PERIOD_MS: "2147483647" }).gracePeriodMs).toBe(2_147_483_647);
   });
@@ -67,6 +74,8 @@ describe("loadServerConfig", () => {
     expect(SERVER_SETTINGS.map((s) => [s.name, s.env, s.flag, s.default])).toEqual([
       ["host", "HOST", "--host", "0.0.0.0"],
       ["grpcPort", "GRPC_PORT", "--grpc-port", 50051],
+      ["httpPort", "HTTP_PORT", "--http-port", 8080],
+      ["httpDefaultRoutes", "HTTP_DEFAULT_ROUTES", "--http-default-routes", true],
       ["gracePeriodMs", "GRACE_PERIOD_MS", "--grace-period-ms", 10000],
       ["adminPort", "ADMIN_PORT", "--admin-port", 9090],
       ["logLevel", "LOG_LEVEL", "--log-level", "info"],

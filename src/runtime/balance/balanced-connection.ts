@@ -9,8 +9,9 @@ import type { MessageInit } from "../codec.js";
 import { RemoteServiceError, type ServiceError } from "../errors.js";
 import { abortedBeforeStart, callDeadline, type CallOptions } from "../grpc/client-call.js";
 import { GrpcConnection } from "../grpc/client.js";
+import { HttpConnection, type HttpConnectionOptions } from "../http/client.js";
 import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware, type OutgoingCall } from "../outgoing.js";
-import type { Discovery } from "../registry/types.js";
+import type { Discovery, Transport } from "../registry/types.js";
 import type { RpcConnection } from "../rpc-connection.js";
 import type { MethodSpec } from "../spec.js";
 import { createBalancer, type Balancer, type BalancerName } from "./balancers.js";
@@ -39,6 +40,13 @@ export interface BalancedConnectionOptions {
   maxAttempts?: number;
   /** Random numbers in [0, 1) for the random and p2c balancers. Default Math.random. */
   random?: () => number;
+  /**
+   * Which port of the instances to call: `grpc` (default) or `http`, through an
+   * {@link HttpConnection} per instance (instances that serve no HTTP are left out).
+   */
+  transport?: Transport;
+  /** Options of every instance's HTTP connection, with `transport: "http"`. */
+  http?: Omit<HttpConnectionOptions, "middleware">;
 }
 
 /** An instance as {@link BalancedConnection.instances} shows it. */
@@ -72,7 +80,9 @@ export class BalancedConnection implements RpcConnection {
       ...(options.credentials ? { credentials: options.credentials } : {}),
       ...(options.channelOptions ? { channelOptions: options.channelOptions } : {}),
     };
-    this.#pool = new InstancePool(service, discovery, (address) => new GrpcConnection(address, channel), (id) => this.#ejections.forget(id));
+    const transport = options.transport ?? "grpc";
+    const connect = transport === "http" ? (address: string) => new HttpConnection(`http://${address}`, options.http) : (address: string) => new GrpcConnection(address, channel);
+    this.#pool = new InstancePool(service, discovery, connect, (id) => this.#ejections.forget(id), transport);
     const balancer = options.balancer ?? "p2c";
     this.#balancer = typeof balancer === "string" ? createBalancer(balancer, options.random) : balancer;
     this.#waitForInstancesMs = options.waitForInstancesMs ?? 5000;

@@ -1,9 +1,9 @@
 /**
  * The live instances of one service as a client sees them: follows a discovery watch, keeps one
- * connection per instance's gRPC address, closes the connections of instances that left, and lets
+ * connection per instance's address (its gRPC or HTTP port), closes the connections of instances that left, and lets
  * callers wait until there is at least one instance.
  */
-import type { Discovery, ServiceInstance } from "../registry/types.js";
+import type { Discovery, ServiceInstance, Transport } from "../registry/types.js";
 import type { RpcConnection } from "../rpc-connection.js";
 import type { Candidate } from "./balancers.js";
 
@@ -33,7 +33,13 @@ export class InstancePool {
   #watchError: unknown;
 
   /** Starts watching at once; `onLeave` hears of instances that left (to forget their state). */
-  constructor(service: string, discovery: Discovery, connect: (address: string) => RpcConnection, onLeave: (id: string) => void = () => {}) {
+  constructor(
+    service: string,
+    discovery: Discovery,
+    connect: (address: string) => RpcConnection,
+    onLeave: (id: string) => void = () => {},
+    private readonly transport: Transport = "grpc",
+  ) {
     this.#service = service;
     this.#connect = connect;
     this.#onLeave = onLeave;
@@ -102,7 +108,7 @@ export class InstancePool {
     const previous = new Map(this.#endpoints.map((e) => [e.id, e]));
     const next: Endpoint[] = [];
     for (const instance of instances) {
-      const port = instance.ports.grpc;
+      const port = instance.ports[this.transport];
       if (port === undefined || instance.service !== this.#service) continue;
       const address = formatAddress(instance.host, port);
       const weight = parseWeight(instance.metadata["weight"]);
