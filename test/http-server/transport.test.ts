@@ -150,6 +150,15 @@ describe("server streaming", () => {
     expect(await before.json()).toEqual({ code: Code.ABORTED, message: "stop" });
   });
 
+  test("a quiet stream opens (200, headers flushed) before its first message", async () => {
+    const url = await serve();
+    const started = Date.now();
+    const response = await postJson(url, "/echo.v1.Echo/Expand", { count: 1, request: { text: "late", delayMs: 1500 } });
+    expect(response.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1200);
+    expect(await readNdjson(response)).toEqual([{ result: { text: "late" } }, { status: { code: 0 } }]);
+  });
+
   test("a client that disconnects cancels the handler's stream", async () => {
     const aborted: unknown[] = [];
     const url = await serve({ handler: { onAbort: (ctx) => aborted.push(ctx.signal.reason) } });

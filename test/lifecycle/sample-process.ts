@@ -126,6 +126,8 @@ export interface ServingSample {
   readonly process: RunningProcess;
   readonly grpcPort: number;
   readonly adminPort: number;
+  /** The HTTP/JSON port. */
+  readonly httpPort: number;
   /** `127.0.0.1:<grpc port>` */
   readonly address: string;
   /** `http://127.0.0.1:<admin port>` */
@@ -158,7 +160,8 @@ export class Processes {
     const serving = await running.waitForLog((line) => line.msg === "serving", 30_000, 'the "serving" line');
     const grpcPort = Number(serving["grpc_port"]);
     const adminPort = Number(serving["admin_port"]);
-    return { process: running, grpcPort, adminPort, address: `127.0.0.1:${grpcPort}`, adminUrl: `http://127.0.0.1:${adminPort}` };
+    const httpPort = Number(serving["http_port"]);
+    return { process: running, grpcPort, adminPort, httpPort, address: `127.0.0.1:${grpcPort}`, adminUrl: `http://127.0.0.1:${adminPort}` };
   }
 
   /** Kills (SIGKILL, by pid) every process still running and waits for them. */

@@ -15,6 +15,12 @@ import type { Transcoding } from "./server.js";
 import { statusJson } from "./status-json.js";
 import { encodeResponse } from "./transcode.js";
 
+/**
+ * How long a stream may stay without a message before its 200 goes out anyway. Until then a
+ * failure (a validation error, NOT_FOUND) can still answer with its own HTTP status.
+ */
+export const STREAM_HEAD_DELAY_MS = 200;
+
 /** How frames are written in one of the two formats. */
 interface StreamFormat {
   readonly contentType: string;
@@ -40,9 +46,10 @@ export function streamFormat(accept: string | undefined): StreamFormat {
 }
 
 /**
- * Writes every response as a frame, then the final status. A failure before the first frame is
- * rethrown, so the caller answers with an ordinary error response (status code and Status body);
- * after it, the failure becomes the final frame. A client that disconnects aborts the call's
+ * Writes every response as a frame, then the final status. A failure before the response began
+ * (the first frame, or {@link STREAM_HEAD_DELAY_MS} without one) is rethrown, so the caller
+ * answers with an ordinary error response (status code and Status body); after it, the failure
+ * becomes the final frame. A client that disconnects aborts the call's
  * signal, which ends the loop and closes the handler's stream (its `finally` blocks run).
  */
 export async function streamResponses(
@@ -57,10 +64,13 @@ export async function streamResponses(
   const format = streamFormat(request.headers.accept);
   const iterator = responses[Symbol.asyncIterator]();
   const start = () => {
-    if (response.headersSent) return;
+    if (response.headersSent || response.destroyed) return;
     request.socket.setNoDelay(true);
     response.writeHead(200, { ...responseMetadataHeaders(ctx.responseHeader), "content-type": format.contentType, "cache-control": "no-cache" });
+    response.flushHeaders();
   };
+  // A stream that stays quiet (a watch waiting for its first change) still opens promptly.
+  const headTimer = setTimeout(start, STREAM_HEAD_DELAY_MS);
   try {
     for (;;) {
       const next = await untilAborted(iterator.next(), ctx.signal);
@@ -69,11 +79,13 @@ export async function streamResponses(
       if (!response.write(format.message(frameJson(t, route, next.value)))) await drained(response, ctx.signal);
     }
   } catch (thrown) {
+    clearTimeout(headTimer);
     // Closes the handler's generator when the loop stopped early (abort, deadline, write failure).
     iterator.return?.().catch(() => undefined);
     if (!response.headersSent) throw thrown;
     return endWithError(t, state, response, format, ServiceError.from(thrown));
   }
+  clearTimeout(headTimer);
   start();
   response.end(format.status(JSON.stringify(statusJson(undefined, t.registry))));
 }
