@@ -5,14 +5,13 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { Code } from "../code.js";
-import type { MessageInit } from "../codec.js";
 import { RemoteServiceError, type ServiceError } from "../errors.js";
 import { abortedBeforeStart, callDeadline, type CallOptions } from "../grpc/client-call.js";
 import { GrpcConnection } from "../grpc/client.js";
 import { HttpConnection, type HttpConnectionOptions } from "../http/client.js";
 import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware, type OutgoingCall } from "../outgoing.js";
 import type { Discovery, Transport } from "../registry/types.js";
-import type { RpcConnection } from "../rpc-connection.js";
+import { ChainedConnection, type RpcConnection } from "../rpc-connection.js";
 import type { MethodSpec } from "../spec.js";
 import { createBalancer, type Balancer, type BalancerName } from "./balancers.js";
 import { EjectionTracker, type EjectionOptions } from "./ejection.js";
@@ -62,7 +61,7 @@ export interface BalancedInstance {
 type OpenStream = (connection: RpcConnection, options: CallOptions) => AsyncIterable<unknown>;
 
 /** Calls the instances of one service found through a {@link Discovery}. */
-export class BalancedConnection implements RpcConnection {
+export class BalancedConnection extends ChainedConnection {
   readonly #service: string;
   readonly #pool: InstancePool;
   readonly #balancer: Balancer;
@@ -74,6 +73,7 @@ export class BalancedConnection implements RpcConnection {
 
   /** Starts watching `service` at once; channels connect lazily, on their first call. */
   constructor(service: string, discovery: Discovery, options: BalancedConnectionOptions = {}) {
+    super();
     this.#service = service;
     this.#ejections = new EjectionTracker(options.ejection);
     const channel = {
@@ -100,24 +100,9 @@ export class BalancedConnection implements RpcConnection {
     return this.#pool.endpoints.map(({ id, address, weight, inFlight }) => ({ id, address, weight, inFlight, ejected: this.#ejections.isEjected(id) }));
   }
 
-  /** One request, one response. */
-  unary<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): Promise<O> {
-    return this.#invoke(this.#outgoing(method, options), request) as Promise<O>;
-  }
-
-  /** One request, a stream of responses; retried only before the first response. */
-  async *serverStream<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): AsyncGenerator<O> {
-    yield* (await this.#invoke(this.#outgoing(method, options), request)) as AsyncIterable<O>;
-  }
-
-  /** A stream of requests, one response; retried only while the requests sent so far fit the replay buffer. */
-  clientStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): Promise<O> {
-    return this.#invoke(this.#outgoing(method, options), requests) as Promise<O>;
-  }
-
-  /** Streams both ways; retried only before the first response. */
-  async *bidiStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): AsyncGenerator<O> {
-    yield* (await this.#invoke(this.#outgoing(method, options), requests)) as AsyncIterable<O>;
+  /** Makes one call through the client middleware. */
+  protected send(method: MethodSpec, input: unknown, options: CallOptions): Promise<unknown> {
+    return this.#invoke(this.#outgoing(method, options), input);
   }
 
   /** Stops watching and closes every instance's channel; calls in flight still finish. */

@@ -4,7 +4,6 @@
  * (or as the ServiceError a caller aborted with).
  */
 import * as grpc from "@grpc/grpc-js";
-import type { MessageInit } from "../codec.js";
 import type { MethodSpec } from "../spec.js";
 import { Code } from "../code.js";
 import { RemoteServiceError } from "../errors.js";
@@ -20,7 +19,7 @@ import {
 import { messageSizeOptions } from "./limits.js";
 import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware, type OutgoingCall } from "../outgoing.js";
 import { grpcMethodDefinition } from "./streams.js";
-import type { RpcConnection } from "../rpc-connection.js";
+import { ChainedConnection } from "../rpc-connection.js";
 
 /** Options of a {@link GrpcConnection}. */
 export interface GrpcConnectionOptions {
@@ -33,7 +32,7 @@ export interface GrpcConnectionOptions {
 }
 
 /** A connection to one gRPC address (`host:port`, `dns:///name:port`, `unix:/path`). */
-export class GrpcConnection implements RpcConnection {
+export class GrpcConnection extends ChainedConnection {
   readonly #client: grpc.Client;
   readonly #target: string;
   readonly #definitions = new WeakMap<MethodSpec, grpc.MethodDefinition<unknown, unknown>>();
@@ -43,33 +42,16 @@ export class GrpcConnection implements RpcConnection {
 
   /** Connects lazily: nothing happens on the network before the first call. */
   constructor(address: string, options: GrpcConnectionOptions = {}) {
+    super();
     const credentials = options.credentials ?? grpc.credentials.createInsecure();
     this.#client = new grpc.Client(address, credentials, { ...messageSizeOptions(), ...options.channelOptions });
     this.#target = address;
     this.#invoke = chainClient(options.middleware ?? [], (call, input) => this.#call(call, input));
   }
 
-  /** One request, one response. */
-  unary<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): Promise<O> {
-    return this.#invoke(this.#outgoing(method, options), request) as Promise<O>;
-  }
-
-  /** One request, a stream of responses. The call starts when iteration starts; leaving the loop cancels it. */
-  async *serverStream<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): AsyncGenerator<O> {
-    yield* (await this.#invoke(this.#outgoing(method, options), request)) as AsyncIterable<O>;
-  }
-
-  /** A stream of requests (sent as the server takes them), one response. */
-  clientStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): Promise<O> {
-    return this.#invoke(this.#outgoing(method, options), requests) as Promise<O>;
-  }
-
-  /**
-   * Streams both ways. Requests are sent concurrently with reading responses, so a request source
-   * may wait for responses. The call starts when iteration starts; leaving the loop cancels it.
-   */
-  async *bidiStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): AsyncGenerator<O> {
-    yield* (await this.#invoke(this.#outgoing(method, options), requests)) as AsyncIterable<O>;
+  /** Makes one call through the client middleware. */
+  protected send(method: MethodSpec, input: unknown, options: CallOptions): Promise<unknown> {
+    return this.#invoke(this.#outgoing(method, options), input);
   }
 
   /** The call as middleware sees it, with the parent's deadline and cancellation folded in. */

@@ -4,7 +4,6 @@
  * and call options work alike. Unary calls are one request; server streams read NDJSON as it
  * arrives; client and bidi streams go over a WebSocket (see client-ws.ts).
  */
-import type { MessageInit } from "../codec.js";
 import type { MethodSpec } from "../spec.js";
 import { Code } from "../code.js";
 import { RemoteServiceError } from "../errors.js";
@@ -12,7 +11,7 @@ import { Metadata } from "../metadata.js";
 import type { CallOptions } from "../grpc/client-call.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../grpc/limits.js";
 import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware, type OutgoingCall } from "../outgoing.js";
-import type { RpcConnection } from "../rpc-connection.js";
+import { ChainedConnection } from "../rpc-connection.js";
 import { CallScope } from "./client-call.js";
 import { acceptHeader, buildRequest, clientBinding, decodeJsonMessage, decodeResponse, type ClientBinding } from "./client-request.js";
 import { errorFromResponse, errorFromStatus, metadataFromHeaders, metadataHeaders, parseFrame, statusFromJson } from "./client-wire.js";
@@ -34,7 +33,7 @@ export interface HttpConnectionOptions {
 }
 
 /** A connection to one HTTP base URL, e.g. `http://127.0.0.1:8080`. */
-export class HttpConnection implements RpcConnection {
+export class HttpConnection extends ChainedConnection {
   readonly #baseUrl: string;
   readonly #fetch: typeof fetch;
   readonly #defaults: Record<string, string>;
@@ -45,6 +44,7 @@ export class HttpConnection implements RpcConnection {
 
   /** Nothing happens on the network before the first call. */
   constructor(baseUrl: string, options: HttpConnectionOptions = {}) {
+    super();
     this.#baseUrl = baseUrl.replace(/\/+$/, "");
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#defaults = options.headers ?? {};
@@ -53,24 +53,9 @@ export class HttpConnection implements RpcConnection {
     this.#invoke = chainClient(options.middleware ?? [], (call, input) => this.#call(call, input));
   }
 
-  /** One request, one response. */
-  unary<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): Promise<O> {
-    return this.#invoke(this.#outgoing(method, options), request) as Promise<O>;
-  }
-
-  /** One request, a stream of responses (NDJSON). The call starts when iteration starts; leaving the loop cancels it. */
-  async *serverStream<I, O>(method: MethodSpec<I, O>, request: NoInfer<MessageInit<I>>, options: CallOptions = {}): AsyncGenerator<O> {
-    yield* (await this.#invoke(this.#outgoing(method, options), request)) as AsyncIterable<O>;
-  }
-
-  /** A stream of requests over a WebSocket, one response. */
-  clientStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): Promise<O> {
-    return this.#invoke(this.#outgoing(method, options), requests) as Promise<O>;
-  }
-
-  /** Streams both ways over a WebSocket. The call starts when iteration starts; leaving the loop cancels it. */
-  async *bidiStream<I, O>(method: MethodSpec<I, O>, requests: AsyncIterable<NoInfer<MessageInit<I>>>, options: CallOptions = {}): AsyncGenerator<O> {
-    yield* (await this.#invoke(this.#outgoing(method, options), requests)) as AsyncIterable<O>;
+  /** Makes one call through the client middleware. */
+  protected send(method: MethodSpec, input: unknown, options: CallOptions): Promise<unknown> {
+    return this.#invoke(this.#outgoing(method, options), input);
   }
 
   /** Later calls fail with UNAVAILABLE; calls in flight finish (fetch keeps no channel to close). */
