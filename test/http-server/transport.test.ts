@@ -7,7 +7,9 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { afterEach, describe, expect, test } from "vitest";
 import { WebSocket } from "ws";
-import { Code, type CallContext } from "../../src/runtime/index.js";
+import { trace } from "@opentelemetry/api";
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { Code, serverTracing, type CallContext } from "../../src/runtime/index.js";
 import { EchoRequestSchema, EchoResponseSchema } from "../../generated-samples/echo/src/gen/pb/echo/v1/echo_pb.js";
 import { postJson, readNdjson, readServerSentEvents, serveEchoHttp, type EchoHttp } from "./harness.js";
 import { eventually } from "../runtime-middleware/harness.js";
@@ -51,6 +53,18 @@ describe("unary calls", () => {
     expect(seen[0]?.transport).toBe("http");
     expect(response.headers.get("grpc-metadata-x-echo-color")).toBe("blue");
     expect(response.headers.get("grpc-trailer-x-echo-color")).toBe("blue");
+  });
+
+  test("an HTTP traceparent header continues the caller's trace in the server span", async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+    const seen: CallContext[] = [];
+    const url = await serve({ middleware: [serverTracing({ tracerProvider })], handler: { onCall: (ctx) => seen.push(ctx) } });
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const response = await postJson(url, "/echo.v1.Echo/Echo", {}, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+    expect(response.status).toBe(200);
+    expect(trace.getSpanContext(seen[0]!.traceContext!)?.traceId).toBe(traceId);
+    expect(exporter.getFinishedSpans().map((span) => [span.name, span.spanContext().traceId])).toEqual([["echo.v1.Echo/Echo", traceId]]);
   });
 
   test("a ServiceError answers with the code's HTTP status and a google.rpc.Status body", async () => {
