@@ -37,8 +37,11 @@ export interface HttpTranscoderOptions {
   /** Serve `POST /<package>.<Service>/<Method>` for every method; default true. */
   readonly defaultRoutes?: boolean;
   /** Fixed documents served on GET beside the routes, e.g. `{ "/openapi.yaml": {...} }`. */
-  readonly documents?: Readonly<Record<string, { contentType: string; body: string }>>;
+  readonly documents?: Documents;
 }
+
+/** Fixed documents by path. */
+export type Documents = Readonly<Record<string, { contentType: string; body: string }>>;
 
 /** Handles requests and WebSocket upgrades for a `node:http` server. */
 export interface HttpTranscoder {
@@ -79,7 +82,7 @@ export function createHttpTranscoder(options: HttpTranscoderOptions): HttpTransc
   };
 }
 
-async function serveRequest(t: Transcoding, documents: HttpTranscoderOptions["documents"] & object, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serveRequest(t: Transcoding, documents: Documents, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { path, query } = splitUrl(request.url ?? "/");
   let match: RouteMatch<CallRoute>;
   try {
