@@ -225,6 +225,23 @@ describe("WebSocket streams", () => {
     expect(frames).toEqual([{ status: expect.objectContaining({ code: Code.INVALID_ARGUMENT }) }]);
   });
 
+  test("the drain waits for open sessions, then ends the ones left with UNAVAILABLE", async () => {
+    const url = await serve();
+    const finishing = open(url, "/echo.v1.Echo/Chat");
+    const lingering = open(url, "/echo.v1.Echo/Chat");
+    await Promise.all([finishing, lingering].map(({ ws }) => new Promise((resolve) => ws.once("open", resolve))));
+    const started = Date.now();
+    const drained = running!.server.shutdown(1500);
+    // One session finishes on its own while the server drains; the other outlasts the grace period.
+    finishing.ws.send(JSON.stringify({ text: "last" }));
+    finishing.ws.send("");
+    expect((await finishing.frames).frames).toEqual([{ result: { text: "last" } }, { status: { code: 0 } }]);
+    await drained;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    expect(await lingering.frames).toEqual({ frames: [{ status: { code: Code.UNAVAILABLE, message: "server shutting down" } }], code: 1001 });
+    running = undefined;
+  });
+
   test("an upgrade to a path without a streaming method is refused with a Status body", async () => {
     const url = await serve();
     const ws = new WebSocket(url.replace("http:", "ws:") + "/nope");

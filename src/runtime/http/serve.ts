@@ -18,8 +18,9 @@ export interface HttpServerHandle {
   /** The bound port. */
   readonly port: number;
   /**
-   * Stops accepting connections, lets requests and WebSocket calls in flight finish for up to
-   * `gracePeriodMs` (answers given meanwhile close their connections), then cuts the rest.
+   * Stops accepting connections, lets requests and WebSocket sessions in flight finish for up
+   * to `gracePeriodMs` (answers given meanwhile close their connections), then ends the sessions
+   * left with UNAVAILABLE and cuts the rest.
    */
   shutdown(gracePeriodMs: number): Promise<void>;
 }
@@ -29,18 +30,28 @@ export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHa
   const inFlight = new Set<ServerResponse>();
   let draining = false;
   let onIdle: (() => void) | undefined;
+  const { transcoder } = options;
+  // Requests and WebSocket sessions both count as calls in flight for the drain.
+  const idle = () => inFlight.size === 0 && transcoder.openSessions() === 0;
+  transcoder.onSessionEnd(() => {
+    if (idle()) onIdle?.();
+  });
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     inFlight.add(response);
     response.once("close", () => {
       inFlight.delete(response);
       if (draining) server.closeIdleConnections();
-      if (inFlight.size === 0) onIdle?.();
+      if (idle()) onIdle?.();
     });
     // Keep-alive connections would outlive the drain; tell clients to reconnect elsewhere.
     if (draining) response.setHeader("connection", "close");
-    options.transcoder.handleRequest(request, response);
+    transcoder.handleRequest(request, response);
   });
-  server.on("upgrade", (request: IncomingMessage, socket, head: Buffer) => options.transcoder.handleUpgrade(request, socket, head));
+  server.on("upgrade", (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    // A kept-alive connection may still ask for a session while the server drains.
+    if (draining) socket.destroy();
+    else transcoder.handleUpgrade(request, socket, head);
+  });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => answerMalformed(error, socket));
   await listen(server, options.host, options.port);
   const port = (server.address() as AddressInfo).port;
@@ -52,13 +63,13 @@ export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHa
         let timer: NodeJS.Timeout | undefined;
         const done = () => {
           clearTimeout(timer);
-          options.transcoder.closeSessions();
+          transcoder.closeSessions();
           server.closeAllConnections();
           resolve();
         };
         server.close();
         server.closeIdleConnections();
-        if (inFlight.size === 0) return done();
+        if (idle()) return done();
         onIdle = done;
         if (gracePeriodMs <= MAX_DURATION_MS) timer = setTimeout(done, Math.max(0, gracePeriodMs || 0));
       }),

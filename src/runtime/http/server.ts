@@ -49,6 +49,10 @@ export interface HttpTranscoder {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Ends open WebSocket sessions (status UNAVAILABLE); used at the end of a drain. */
   closeSessions(): void;
+  /** How many WebSocket sessions are open. */
+  openSessions(): number;
+  /** Called after each WebSocket session closes. */
+  onSessionEnd(listener: () => void): void;
 }
 
 /** What every request shares. */
@@ -79,6 +83,8 @@ export function createHttpTranscoder(options: HttpTranscoderOptions): HttpTransc
     handleRequest: (request, response) => void serveRequest(transcoding, documents, request, response).catch((error: unknown) => lastResort(logger, response, error)),
     handleUpgrade: (request, socket, head) => sessions.upgrade(request, socket, head),
     closeSessions: () => sessions.closeAll(),
+    openSessions: () => sessions.openCount,
+    onSessionEnd: (listener) => sessions.onSessionEnd(listener),
   };
 }
 

@@ -28,6 +28,7 @@ type Found = Extract<RouteMatch<CallRoute>, { kind: "found" }>;
 export class WebSocketCalls {
   readonly #server: WebSocketServer;
   readonly #open = new Set<WebSocket>();
+  #onSessionEnd: () => void = () => {};
 
   constructor(private readonly t: Transcoding) {
     this.#server = new WebSocketServer({ noServer: true, maxPayload: t.maxMessageBytes });
@@ -52,9 +53,22 @@ export class WebSocketCalls {
     const found = match;
     this.#server.handleUpgrade(request, socket, head, (ws) => {
       this.#open.add(ws);
-      ws.once("close", () => this.#open.delete(ws));
+      ws.once("close", () => {
+        this.#open.delete(ws);
+        this.#onSessionEnd();
+      });
       void this.#run(ws, found, query, state).finally(() => state.dispose());
     });
+  }
+
+  /** How many sessions are open. */
+  get openCount(): number {
+    return this.#open.size;
+  }
+
+  /** Called after each session closes (the drain waits for the last one). */
+  onSessionEnd(listener: () => void): void {
+    this.#onSessionEnd = listener;
   }
 
   /** Ends every open session with UNAVAILABLE (the server is going away). */
