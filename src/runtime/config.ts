@@ -3,6 +3,7 @@
  * the signal that ends the process. The settings table also feeds the generated README.
  */
 import { parseArgs } from "node:util";
+import { BALANCER_NAMES, type BalancerName } from "./balance/balancers.js";
 import { ConfigError } from "./config-error.js";
 import { parseRegistryUrl } from "./registry/url.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "./grpc/limits.js";
@@ -36,6 +37,8 @@ export interface ServerConfig {
   readonly registry: string;
   /** The address registered for this instance; empty derives it (see the description). */
   readonly advertiseHost: string;
+  /** How `server.connect` picks an instance per call. */
+  readonly balancer: BalancerName;
 }
 
 /**
@@ -169,6 +172,14 @@ export const SERVER_SETTINGS: readonly SettingDescription[] = [
       "Address registered for this instance; empty uses HOST, or 127.0.0.1 for local://, or the first non-internal IPv4 address when HOST is a wildcard.",
     parse: parseAdvertiseHost,
   },
+  {
+    name: "balancer",
+    env: "BALANCER",
+    flag: "--balancer",
+    default: "p2c",
+    description: `How calls to other services (server.connect) pick an instance: ${BALANCER_NAMES.join(", ")} (power of two choices on calls in flight).`,
+    parse: parseBalancer,
+  },
 ] satisfies [
   SettingDescription<"host">,
   SettingDescription<"grpcPort">,
@@ -183,6 +194,7 @@ export const SERVER_SETTINGS: readonly SettingDescription[] = [
   SettingDescription<"reflection">,
   SettingDescription<"registry">,
   SettingDescription<"advertiseHost">,
+  SettingDescription<"balancer">,
 ];
 
 /**
@@ -296,6 +308,12 @@ function parseMessageSize(raw: string, source: string): number {
     throw new ConfigError(`${source}: "${raw}" is not a size in bytes (an integer from 1 to ${MAX_DURATION_MS})`);
   }
   return bytes;
+}
+
+function parseBalancer(raw: string, source: string): BalancerName {
+  const name = BALANCER_NAMES.find((n) => n === raw.trim().toLowerCase());
+  if (name === undefined) throw new ConfigError(`${source}: "${raw}" is not a balancer (${BALANCER_NAMES.join(", ")})`);
+  return name;
 }
 
 function parseLogLevel(raw: string, source: string): LogLevel {

@@ -175,7 +175,7 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
     onShutdown: (hook) => void hooks.push(hook),
     connect: (service, connectOptions = {}) => {
       if (!registrar) throw new ConfigError(`REGISTRY is none: cannot find ${service} by name`);
-      const connection = new BalancedConnection(service, registrar, { middleware: clientMiddleware, ...connectOptions });
+      const connection = new BalancedConnection(service, registrar, { middleware: clientMiddleware, balancer: config.balancer, ...connectOptions });
       connections.push(connection);
       return connection;
     },

@@ -111,3 +111,28 @@ test("instances register their HTTP port too, and the HTTP client finds and bala
   expect(new Set(peers)).toEqual(new Set(started.map((s) => `http:${s.httpPort}`)));
   expect(connection.instances.map((i) => i.address).sort()).toEqual(started.map((s) => `127.0.0.1:${s.httpPort}`).sort());
 });
+
+test("BALANCER picks server.connect's balancer: round-robin alternates between the instances", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "gen-svc-registration-"));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  const answeredBy: number[] = [];
+  const flags = (extra: string[]) => ["--host", "127.0.0.1", "--grpc-port", "0", "--admin-port", "0", "--http-port", "off", "--registry", `local://${dir}`, ...extra];
+  const targets = await Promise.all([0, 1].map(async () => {
+    const service: RunningService = await startServer(
+      { echo: new EchoHandler({ onCall: () => answeredBy.push(service.grpcPort) }) },
+      { config: loadServerConfig(flags([]), {}), logger: new LogCapture().logger },
+    );
+    cleanup.push(() => service.shutdown());
+    return service;
+  }));
+  const caller = await startServer({ echo: new EchoHandler() }, { config: loadServerConfig(flags(["--balancer", "round-robin"]), {}), logger: new LogCapture().logger });
+  cleanup.push(() => caller.shutdown());
+  const connection = caller.connect("echo.v1.Echo");
+  // The caller registers itself too: wait until all three instances are known.
+  await eventually(() => connection.instances.length === 3);
+  const client = new EchoClient(connection);
+  for (let i = 0; i < 6; i++) await client.echo({ text: "rr" });
+  expect(caller.httpPort).toBeUndefined();
+  // Round-robin over three instances: each target got exactly two of the six calls.
+  for (const target of targets) expect(answeredBy.filter((port) => port === target.grpcPort)).toHaveLength(2);
+});

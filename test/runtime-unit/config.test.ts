@@ -17,6 +17,7 @@ const defaults = {
   reflection: true,
   registry: "local://",
   advertiseHost: "",
+  balancer: "p2c",
 };
 
 describe("loadServerConfig", () => {
@@ -66,6 +67,11 @@ describe("loadServerConfig", () => {
     expect(() => loadServerConfig([], { HTTP_PORT: "http" })).toThrow(/HTTP_PORT: "http" is not a port/);
   });
 
+  it("names the balancer of server.connect with BALANCER", () => {
+    expect(loadServerConfig(["--balancer", "round-robin"], {}).balancer).toBe("round-robin");
+    expect(() => loadServerConfig([], { BALANCER: "fastest" })).toThrow(/BALANCER: "fastest" is not a balancer \(round-robin, random, weighted, p2c\)/);
+  });
+
   it("accepts the longest duration a timer holds", () => {
     expect(loadServerConfig([], { GRACE_PERIOD_MS: "2147483647" }).gracePeriodMs).toBe(2_147_483_647);
   });
@@ -85,6 +91,7 @@ describe("loadServerConfig", () => {
       ["reflection", "REFLECTION", "--reflection", true],
       ["registry", "REGISTRY", "--registry", "local://"],
       ["advertiseHost", "ADVERTISE_HOST", "--advertise-host", ""],
+      ["balancer", "BALANCER", "--balancer", "p2c"],
     ]);
     for (const setting of SERVER_SETTINGS) expect(setting.description.length).toBeGreaterThan(10);
   });

@@ -96,4 +96,11 @@ export const serverSettings: readonly SettingDoc[] = [
     description:
       "Address registered for this instance; empty uses HOST, or 127.0.0.1 for local://, or the first non-internal IPv4 address when HOST is a wildcard.",
   },
+  {
+    name: "Balancer",
+    env: "BALANCER",
+    flag: "--balancer",
+    default: "p2c",
+    description: "How calls to other services (server.connect) pick an instance: round-robin, random, weighted, p2c (power of two choices on calls in flight).",
+  },
 ];
