@@ -4,9 +4,9 @@
  */
 import type * as grpc from "@grpc/grpc-js";
 import type { Writable } from "node:stream";
-import { Code } from "../code.js";
 import type { CallContext } from "../context.js";
 import { unimplementedEndpoint, type Endpoint } from "../endpoint.js";
+import { logCauseTo, logCauseToConsole, reportInternalErrors, safeReport } from "../error-report.js";
 import { ServiceError } from "../errors.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { Metadata } from "../metadata.js";
@@ -169,31 +169,7 @@ function settleError(thrown: unknown, state: ServerCallState, report: ErrorRepor
   return response;
 }
 
-// A throwing error hook must not keep the status from being sent.
-function safeReport(report: ErrorReporter, error: ServiceError, ctx: CallContext): void {
-  try {
-    report(error, ctx);
-  } catch {
-    // Nothing better to do with an error from the error hook itself.
-  }
-}
-
 /** grpc-js ignores what handlers return; a rejection escaping them would be unhandled. */
 function guard(work: Promise<void>): void {
   work.catch((error: unknown) => console.error("gen-svc: gRPC handler failed unexpectedly:", error));
-}
-
-/** The default error hook: writes what caused an INTERNAL error, the one thing a caller never sees. */
-function reportInternalErrors(write: (cause: unknown, ctx: CallContext) => void): ErrorReporter {
-  return (error, ctx) => {
-    if (error.code === Code.INTERNAL && error.cause !== undefined) write(error.cause, ctx);
-  };
-}
-
-function logCauseTo(logger: Logger): (cause: unknown, ctx: CallContext) => void {
-  return (cause, ctx) => logger.error({ err: cause, method: ctx.method.path }, "call failed with INTERNAL");
-}
-
-function logCauseToConsole(cause: unknown, ctx: CallContext): void {
-  console.error(`gen-svc: ${ctx.method.path} failed with INTERNAL:`, cause);
 }

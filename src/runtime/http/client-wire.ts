@@ -8,6 +8,7 @@ import { Code, type Code as CodeType } from "../code.js";
 import { RemoteServiceError, toCode } from "../errors.js";
 import { Metadata } from "../metadata.js";
 import { StatusSchema, type Status } from "../gen/google/rpc/status_pb.js";
+import { decodeJsonMessage, type ClientBinding } from "./client-request.js";
 import { METADATA_HEADER_PREFIX, PASS_THROUGH_HEADERS } from "./headers.js";
 
 // The server's allow-list: these keys travel under their own names, all others as Grpc-Metadata-<key>.
@@ -113,6 +114,34 @@ export function parseFrame(text: string): Frame {
   }
   if (json !== null && typeof json === "object" && ("result" in json || "status" in json)) return json as Frame;
   throw new RemoteServiceError(Code.INTERNAL, `stream frame has neither "result" nor "status": ${text.slice(0, 100)}`);
+}
+
+/**
+ * The responses of a stream, NDJSON lines or WebSocket frames alike: the message of every
+ * `{"result"}` frame, until the `{"status"}` frame ends the stream (throwing its error, if it is
+ * one; `onStatus` hears of it first with the call's trailers). Frames that end without a status
+ * are UNAVAILABLE: the stream was cut.
+ */
+export async function* responsesOfFrames(
+  frames: AsyncIterable<string>,
+  binding: ClientBinding,
+  trailers: () => Metadata,
+  onStatus: (trailers: Metadata) => void,
+): AsyncGenerator<unknown> {
+  for await (const text of frames) {
+    const frame = parseFrame(text);
+    if ("result" in frame) {
+      yield decodeJsonMessage(binding, frame.result);
+      continue;
+    }
+    const received = trailers();
+    onStatus(received);
+    const status = statusFromJson(frame.status, binding.registry);
+    const failure = status === undefined ? new RemoteServiceError(Code.INTERNAL, "malformed status frame") : errorFromStatus(status, received);
+    if (failure) throw failure;
+    return;
+  }
+  throw new RemoteServiceError(Code.UNAVAILABLE, "stream ended without status");
 }
 
 function parseOrUndefined(text: string): JsonValue {

@@ -10,8 +10,8 @@ import { RemoteServiceError } from "../errors.js";
 import type { CallOptions } from "../grpc/client-call.js";
 import type { MethodSpec } from "../spec.js";
 import { CallScope } from "./client-call.js";
-import { decodeJsonMessage, encodeStreamMessage, type ClientBinding } from "./client-request.js";
-import { errorFromResponse, errorFromStatus, grpcTimeout, metadataFromHeaders, parseFrame, statusFromJson } from "./client-wire.js";
+import { encodeStreamMessage, type ClientBinding } from "./client-request.js";
+import { errorFromResponse, grpcTimeout, metadataFromHeaders, responsesOfFrames } from "./client-wire.js";
 import { expandPath } from "./url.js";
 import { toJson, type JsonObject } from "@bufbuild/protobuf";
 
@@ -52,23 +52,12 @@ export async function* webSocketCall(args: WebSocketCallArgs): AsyncGenerator<un
     await inbox.opened;
     const pending = first && !first.done ? [firstMessage] : [];
     void pump(ws, pending, first?.done === true ? undefined : source, binding, method, args.binary, scope, inbox);
-    for await (const text of inbox) {
-      const frame = parseFrame(text);
-      if ("result" in frame) {
-        yield decodeJsonMessage(binding, frame.result);
-        continue;
-      }
+    yield* responsesOfFrames(inbox, binding, () => inbox.trailers, (trailers) => {
       finished = true;
-      const trailers = inbox.trailers;
       scope.hook(options.onTrailer, trailers);
-      const status = statusFromJson(frame.status, binding.registry);
-      const failure = status === undefined ? new RemoteServiceError(Code.INTERNAL, "malformed status frame") : errorFromStatus(status, trailers);
-      if (failure) throw failure;
-      ws.close(1000);
-      return;
-    }
+    });
     finished = true;
-    throw new RemoteServiceError(Code.UNAVAILABLE, "stream ended without status");
+    ws.close(1000);
   } catch (error) {
     finished = true;
     throw scope.error(error);

@@ -13,8 +13,8 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from "../grpc/limits.js";
 import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware, type OutgoingCall } from "../outgoing.js";
 import { ChainedConnection } from "../rpc-connection.js";
 import { CallScope } from "./client-call.js";
-import { acceptHeader, buildRequest, clientBinding, decodeJsonMessage, decodeResponse, type ClientBinding } from "./client-request.js";
-import { errorFromResponse, errorFromStatus, metadataFromHeaders, metadataHeaders, parseFrame, statusFromJson } from "./client-wire.js";
+import { acceptHeader, buildRequest, clientBinding, decodeResponse, type ClientBinding } from "./client-request.js";
+import { errorFromResponse, metadataFromHeaders, metadataHeaders, responsesOfFrames } from "./client-wire.js";
 import { webSocketCall } from "./client-ws.js";
 import { readBody, readLines } from "./ndjson-reader.js";
 
@@ -110,21 +110,12 @@ export class HttpConnection extends ChainedConnection {
       const response = await this.#send(binding, method, request, options, scope, "application/x-ndjson");
       const trailers = metadataFromHeaders(response.headers, "grpc-trailer-");
       if (!response.ok) throw errorFromResponse(response.status, new TextDecoder().decode(await readBody(response.body, this.#maxBytes)), trailers, binding.registry);
-      for await (const line of readLines(response.body ?? new ReadableStream(), this.#maxBytes)) {
-        const frame = parseFrame(line);
-        if ("result" in frame) {
-          yield decodeJsonMessage(binding, frame.result);
-          continue;
-        }
+      const lines = readLines(response.body ?? new ReadableStream(), this.#maxBytes);
+      yield* responsesOfFrames(lines, binding, () => trailers, (received) => {
         finished = true;
-        scope.hook(options.onTrailer, trailers);
-        const status = statusFromJson(frame.status, binding.registry);
-        const failure = status === undefined ? new RemoteServiceError(Code.INTERNAL, "malformed status line") : errorFromStatus(status, trailers);
-        if (failure) throw failure;
-        return;
-      }
+        scope.hook(options.onTrailer, received);
+      });
       finished = true;
-      throw new RemoteServiceError(Code.UNAVAILABLE, "stream ended without status");
     } catch (error) {
       finished = true;
       throw scope.error(error);

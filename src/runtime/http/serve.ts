@@ -1,9 +1,10 @@
 /** Starting and draining the `node:http` server of the HTTP transport. */
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { MAX_DURATION_MS } from "../config.js";
 import { Code } from "../code.js";
 import type { HttpTranscoder } from "./server.js";
+import { endSocketWithJson } from "./status-json.js";
 
 /** Options of {@link serveHttp}. */
 export interface ServeHttpOptions {
@@ -87,7 +88,7 @@ function answerMalformed(error: NodeJS.ErrnoException, socket: Socket): void {
   }
   const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
   const body = JSON.stringify({ code: Code.INVALID_ARGUMENT, message: `malformed HTTP request (${error.code ?? "parse error"})` });
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  endSocketWithJson(socket, status, body);
 }
 
 function listen(server: ReturnType<typeof createServer>, host: string, port: number): Promise<void> {

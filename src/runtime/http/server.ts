@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { Code } from "../code.js";
 import type { CallContext } from "../context.js";
+import { logCauseTo, reportInternalErrors, safeReport } from "../error-report.js";
 import { ServiceError } from "../errors.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { streamsRequests, streamsResponses } from "../spec.js";
@@ -75,7 +76,7 @@ export function createHttpTranscoder(options: HttpTranscoderOptions): HttpTransc
     registry: jsonRegistry(files),
     logger,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-    report: options.onError ?? reportInternal(logger),
+    report: options.onError ?? reportInternalErrors(logCauseTo(logger)),
   };
   const sessions = new WebSocketCalls(transcoding);
   const documents = options.documents ?? {};
@@ -151,7 +152,7 @@ function settle(t: Transcoding, response: ServerResponse, thrown: unknown, state
 
 /** Writes an error response: the code's HTTP status and the Status as JSON. */
 export function sendError(t: Transcoding, response: ServerResponse, error: ServiceError, ctx: CallContext | undefined): void {
-  safeReport(t, error, ctx);
+  safeReport(t.report, error, ctx);
   const body = JSON.stringify(statusJson(error, t.registry));
   const metadata = ctx ? { ...responseMetadataHeaders(ctx.responseHeader), ...trailerHeaders(ctx.responseTrailer) } : {};
   response.writeHead(httpStatusOf(error), {
@@ -163,14 +164,6 @@ export function sendError(t: Transcoding, response: ServerResponse, error: Servi
     ...(error instanceof HttpStatusError && error.httpStatus === 413 ? { connection: "close" } : {}),
   });
   response.end(body);
-}
-
-function safeReport(t: Transcoding, error: ServiceError, ctx: CallContext | undefined): void {
-  try {
-    t.report(error, ctx);
-  } catch {
-    // A failing error hook must not keep the answer from going out.
-  }
 }
 
 function routeError(match: Exclude<RouteMatch<CallRoute>, { kind: "found" }>, method: string, path: string): ServiceError {
@@ -189,12 +182,6 @@ export function splitUrl(url: string): { path: string; query: URLSearchParams } 
 function sendDocument(response: ServerResponse, document: { contentType: string; body: string }): void {
   response.writeHead(200, { "content-type": document.contentType, "content-length": String(Buffer.byteLength(document.body)) });
   response.end(document.body);
-}
-
-function reportInternal(logger: Logger): (error: ServiceError, ctx: CallContext | undefined) => void {
-  return (error, ctx) => {
-    if (error.code === Code.INTERNAL && error.cause !== undefined) logger.error({ err: error.cause, method: ctx?.method.path }, "call failed with INTERNAL");
-  };
 }
 
 // Only a bug in this module gets here; the process must survive it.

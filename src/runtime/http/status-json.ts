@@ -3,6 +3,8 @@
  * every HTTP stream, so clients parse one shape whatever failed.
  */
 import { create, toJson, type JsonValue, type Registry } from "@bufbuild/protobuf";
+import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import { Code, httpStatusFromCode } from "../code.js";
 import type { ServiceError } from "../errors.js";
 import { StatusSchema } from "../gen/google/rpc/status_pb.js";
@@ -29,4 +31,15 @@ export function httpStatusOf(error: ServiceError): number {
 /** Extra headers an error asks for (`Allow` on a 405). */
 export function errorHeaders(error: ServiceError): Readonly<Record<string, string>> {
   return error instanceof HttpStatusError ? error.headers : {};
+}
+
+/**
+ * Answers on a bare socket, where no ServerResponse exists (a refused WebSocket upgrade, a request
+ * Node's parser rejected): the status line, a JSON body and `connection: close`, then the end.
+ */
+export function endSocketWithJson(socket: Duplex, httpStatus: number, body: string, headers: Readonly<Record<string, string>> = {}): void {
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  socket.end(
+    `HTTP/1.1 ${httpStatus} ${STATUS_CODES[httpStatus] ?? ""}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}connection: close\r\n\r\n${body}`,
+  );
 }

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Code } from "../code.js";
+import { safeReport } from "../error-report.js";
 import { ServiceError } from "../errors.js";
 import { untilAborted, type HttpCallState } from "./call-context.js";
 import { responseMetadataHeaders } from "./response-headers.js";
@@ -62,7 +63,6 @@ export async function streamResponses(
 ): Promise<void> {
   const { ctx } = state;
   const format = streamFormat(request.headers.accept);
-  const iterator = responses[Symbol.asyncIterator]();
   const start = () => {
     if (response.headersSent || response.destroyed) return;
     request.socket.setNoDelay(true);
@@ -72,16 +72,12 @@ export async function streamResponses(
   // A stream that stays quiet (a watch waiting for its first change) still opens promptly.
   const headTimer = setTimeout(start, STREAM_HEAD_DELAY_MS);
   try {
-    for (;;) {
-      const next = await untilAborted(iterator.next(), ctx.signal);
-      if (next.done) break;
+    await forEachResponse(responses, ctx.signal, async (message) => {
       start();
-      if (!response.write(format.message(frameJson(t, route, next.value)))) await drained(response, ctx.signal);
-    }
+      if (!response.write(format.message(responseJsonText(t, route, message)))) await drained(response, ctx.signal);
+    });
   } catch (thrown) {
     clearTimeout(headTimer);
-    // Closes the handler's generator when the loop stopped early (abort, deadline, write failure).
-    iterator.return?.().catch(() => undefined);
     if (!response.headersSent) throw thrown;
     return endWithError(t, state, response, format, ServiceError.from(thrown));
   }
@@ -95,16 +91,31 @@ function endWithError(t: Transcoding, state: HttpCallState, response: ServerResp
     response.destroy();
     return;
   }
-  try {
-    t.report(error, state.ctx);
-  } catch {
-    // The status frame must still go out.
-  }
+  safeReport(t.report, error, state.ctx);
   response.end(format.status(JSON.stringify(statusJson(error, t.registry))));
 }
 
-/** One message as the JSON text of a frame (its `response_body` field, if the rule names one). */
-function frameJson(t: Transcoding, route: CallRoute, message: unknown): string {
+/**
+ * Calls `write` for every response, in order, until the stream ends. When the loop stops early
+ * (the call aborted or its deadline passed, a write failed), the handler's stream is closed (its
+ * `finally` blocks run) and the failure rethrown.
+ */
+export async function forEachResponse(responses: AsyncIterable<unknown>, signal: AbortSignal, write: (message: unknown) => Promise<void>): Promise<void> {
+  const iterator = responses[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = await untilAborted(iterator.next(), signal);
+      if (next.done) return;
+      await write(next.value);
+    }
+  } catch (error) {
+    iterator.return?.().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** One response as the JSON text of a stream frame (its `response_body` field, if the rule names one). */
+export function responseJsonText(t: Transcoding, route: CallRoute, message: unknown): string {
   const encoded = encodeResponse(route.descriptor, route.rule, message as never, "application/json", t.registry);
   return Buffer.from(encoded.body).toString("utf8");
 }

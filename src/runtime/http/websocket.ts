@@ -7,10 +7,11 @@
  * `{"status": ...}` and a normal close. Closing the socket early cancels the call.
  */
 import type { Message } from "@bufbuild/protobuf";
-import { STATUS_CODES, type IncomingMessage } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { Code } from "../code.js";
+import { safeReport } from "../error-report.js";
 import { ServiceError } from "../errors.js";
 import { streamsRequests, streamsResponses } from "../spec.js";
 import { createHttpCallState, untilAborted, type HttpCallState } from "./call-context.js";
@@ -19,8 +20,9 @@ import { MessageQueue } from "./message-queue.js";
 import type { RouteMatch } from "./router.js";
 import type { CallRoute } from "./routes.js";
 import { splitUrl, type Transcoding } from "./server.js";
-import { errorHeaders, httpStatusOf, statusJson } from "./status-json.js";
-import { decodeRequest, encodeResponse } from "./transcode.js";
+import { endSocketWithJson, errorHeaders, httpStatusOf, statusJson } from "./status-json.js";
+import { forEachResponse, responseJsonText } from "./stream-response.js";
+import { decodeRequest } from "./transcode.js";
 
 type Found = Extract<RouteMatch<CallRoute>, { kind: "found" }>;
 
@@ -98,13 +100,13 @@ export class WebSocketCalls {
     try {
       const input = streamsRequests(route.method) ? requests : await firstOf(requests);
       const output = await untilAborted(route.endpoint(ctx, input), ctx.signal);
-      if (streamsResponses(route.method)) await this.#sendAll(ws, route, state, output as AsyncIterable<unknown>);
+      if (streamsResponses(route.method)) await forEachResponse(output as AsyncIterable<unknown>, ctx.signal, (message) => send(ws, this.#resultFrame(route, message)));
       else await send(ws, this.#resultFrame(route, output));
       finish(ws, { status: statusJson(undefined, this.t.registry) });
     } catch (thrown) {
       const error = ServiceError.from(thrown);
       if (ws.readyState !== ws.OPEN) return;
-      this.t.report(error, ctx);
+      safeReport(this.t.report, error, ctx);
       finish(ws, { status: statusJson(error, this.t.registry) });
     }
   }
@@ -120,23 +122,8 @@ export class WebSocketCalls {
     }
   }
 
-  async #sendAll(ws: WebSocket, route: CallRoute, state: HttpCallState, responses: AsyncIterable<unknown>): Promise<void> {
-    const iterator = responses[Symbol.asyncIterator]();
-    try {
-      for (;;) {
-        const next = await untilAborted(iterator.next(), state.ctx.signal);
-        if (next.done) return;
-        await send(ws, this.#resultFrame(route, next.value));
-      }
-    } catch (error) {
-      iterator.return?.().catch(() => undefined);
-      throw error;
-    }
-  }
-
   #resultFrame(route: CallRoute, message: unknown): string {
-    const encoded = encodeResponse(route.descriptor, route.rule, message as never, "application/json", this.t.registry);
-    return `{"result":${Buffer.from(encoded.body).toString("utf8")}}`;
+    return `{"result":${responseJsonText(this.t, route, message)}}`;
   }
 }
 
@@ -165,10 +152,5 @@ function toBytes(data: RawData): Uint8Array {
 
 /** Answers an upgrade that cannot be accepted with a plain HTTP error and closes the socket. */
 function refuse(t: Transcoding, socket: Duplex, error: ServiceError): void {
-  const body = JSON.stringify(statusJson(error, t.registry));
-  const status = httpStatusOf(error);
-  const extra = Object.entries(errorHeaders(error)).map(([name, value]) => `${name}: ${value}\r\n`).join("");
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}connection: close\r\n\r\n${body}`,
-  );
+  endSocketWithJson(socket, httpStatusOf(error), JSON.stringify(statusJson(error, t.registry)), errorHeaders(error));
 }
