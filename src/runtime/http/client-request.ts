@@ -5,25 +5,22 @@
  */
 import {
   create,
-  createRegistry,
   fromBinary,
   fromJson,
   toBinary,
   toJson,
   type DescField,
-  type DescFile,
   type DescMessage,
-  type DescMethod,
   type JsonObject,
   type JsonValue,
   type Registry,
 } from "@bufbuild/protobuf";
 import type { MethodSpec } from "../spec.js";
-import { statusRegistry } from "../status.js";
 import { Code } from "../code.js";
 import { RemoteServiceError } from "../errors.js";
 import { parsePathTemplate, type PathTemplate } from "./path-template.js";
 import { annotatedRules, defaultRule, type HttpRuleSpec } from "./rules.js";
+import { jsonRegistry } from "./json.js";
 import { appendQuery, boundByTemplate, expandPath, valueAt } from "./url.js";
 
 const HTTP_BODY = "google.api.HttpBody";
@@ -65,19 +62,7 @@ function makeBinding(method: MethodSpec): ClientBinding {
   if (desc === undefined) throw new RemoteServiceError(Code.INTERNAL, `${method.path}: the HTTP client needs protobuf-es method descriptors`);
   const rule = annotatedRules(desc)[0] ?? defaultRule(desc);
   const template = parsePathTemplate(rule.pattern);
-  return { rule, template, pathFields: boundByTemplate(template), input: desc.input, output: desc.output, registry: methodRegistry(desc) };
-}
-
-/** The method's file, everything it imports, and the error detail types. */
-function methodRegistry(method: DescMethod): Registry {
-  const files = new Set<DescFile>();
-  const visit = (file: DescFile): void => {
-    if (files.has(file)) return;
-    files.add(file);
-    file.dependencies.forEach(visit);
-  };
-  visit(method.parent.file);
-  return createRegistry(statusRegistry, ...files);
+  return { rule, template, pathFields: boundByTemplate(template), input: desc.input, output: desc.output, registry: jsonRegistry([desc.parent.file]) };
 }
 
 /**
