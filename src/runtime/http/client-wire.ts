@@ -9,17 +9,13 @@ import { RemoteServiceError, toCode } from "../errors.js";
 import { Metadata } from "../metadata.js";
 import { StatusSchema, type Status } from "../gen/google/rpc/status_pb.js";
 import { decodeJsonMessage, type ClientBinding } from "./client-request.js";
-import { METADATA_HEADER_PREFIX, PASS_THROUGH_HEADERS } from "./headers.js";
+import { metadataHeaders } from "./headers.js";
 
-// The server's allow-list: these keys travel under their own names, all others as Grpc-Metadata-<key>.
-const passThrough: ReadonlySet<string> = new Set(PASS_THROUGH_HEADERS);
-
-/** Request headers for call metadata (`-bin` values in base64) and a deadline. */
-export function metadataHeaders(metadata: Metadata, deadline: Date | undefined): Headers {
+/** Request headers for call metadata (under the names the server reads) and a deadline. */
+export function callHeaders(metadata: Metadata, deadline: Date | undefined): Headers {
   const headers = new Headers();
-  for (const [key, value] of metadata) {
-    const text = typeof value === "string" ? value : Buffer.from(value).toString("base64");
-    headers.append(passThrough.has(key) ? key : METADATA_HEADER_PREFIX + key, text);
+  for (const [name, values] of Object.entries(metadataHeaders(metadata))) {
+    for (const value of values) headers.append(name, value);
   }
   if (deadline !== undefined) headers.set("grpc-timeout", grpcTimeout(deadline.getTime() - Date.now()));
   return headers;

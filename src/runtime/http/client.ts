@@ -14,7 +14,7 @@ import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware,
 import { ChainedConnection } from "../rpc-connection.js";
 import { CallScope } from "./client-call.js";
 import { acceptHeader, buildRequest, clientBinding, decodeResponse, type ClientBinding } from "./client-request.js";
-import { errorFromResponse, metadataFromHeaders, metadataHeaders, responsesOfFrames } from "./client-wire.js";
+import { callHeaders, errorFromResponse, metadataFromHeaders, responsesOfFrames } from "./client-wire.js";
 import { webSocketCall } from "./client-ws.js";
 import { readBody, readLines } from "./ndjson-reader.js";
 
@@ -159,7 +159,7 @@ export class HttpConnection extends ChainedConnection {
 
   #headers(options: CallOptions, deadline: Date | undefined): Headers {
     const headers = new Headers(this.#defaults);
-    metadataHeaders(new Metadata(options.metadata), deadline).forEach((value, name) => headers.append(name, value));
+    callHeaders(new Metadata(options.metadata), deadline).forEach((value, name) => headers.append(name, value));
     return headers;
   }
 

@@ -59,14 +59,26 @@ function decodeBase64(text: string, key: string): Uint8Array {
   return new Uint8Array(Buffer.from(trimmed, "base64"));
 }
 
-/** Headers for response metadata, every key under `prefix` (`-bin` values base64). */
-export function metadataHeaders(metadata: Metadata, prefix: string): Record<string, string[]> {
+/**
+ * The header a metadata key travels in, both ways: a well-known name (`x-request-id`,
+ * `traceparent`...) as it is, any other key as `Grpc-Metadata-<key>`.
+ */
+export function metadataHeaderName(key: string): string {
+  return passThrough.has(key) ? key : METADATA_HEADER_PREFIX + key;
+}
+
+/** Metadata as header values by header name (`-bin` values in base64); `nameOf` names each key's header. */
+export function metadataHeaders(metadata: Metadata, nameOf: (key: string) => string = metadataHeaderName): Record<string, string[]> {
   const headers: Record<string, string[]> = {};
   for (const [key, value] of metadata) {
-    const name = prefix + key;
-    (headers[name] ??= []).push(typeof value === "string" ? value : Buffer.from(value).toString("base64"));
+    (headers[nameOf(key)] ??= []).push(typeof value === "string" ? value : Buffer.from(value).toString("base64"));
   }
   return headers;
+}
+
+/** Trailers of a call answered in one response, as `Grpc-Trailer-<key>` headers. */
+export function trailerHeaders(metadata: Metadata): Record<string, string[]> {
+  return metadataHeaders(metadata, (key) => TRAILER_HEADER_PREFIX + key);
 }
 
 // gRPC's TimeoutValue is at most 8 digits; the unit letters are case-sensitive.

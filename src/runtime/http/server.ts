@@ -22,7 +22,7 @@ import { HttpRouter, type RouteMatch } from "./router.js";
 import { callRoutes, type CallRoute, type ServiceEndpoints } from "./routes.js";
 import { errorHeaders, httpStatusOf, statusJson } from "./status-json.js";
 import { decodeRequest, encodeResponse, jsonRegistry } from "./transcode.js";
-import { responseMetadataHeaders, trailerHeaders } from "./response-headers.js";
+import { metadataHeaders, trailerHeaders } from "./headers.js";
 import { streamResponses } from "./stream-response.js";
 import { WebSocketCalls } from "./websocket.js";
 
@@ -131,7 +131,7 @@ async function serveRequest(t: Transcoding, documents: Documents, request: Incom
 function sendMessage(t: Transcoding, route: CallRoute, ctx: CallContext, request: IncomingMessage, response: ServerResponse, output: unknown): void {
   const encoded = encodeResponse(route.descriptor, route.rule, output as never, request.headers.accept, t.registry);
   response.writeHead(200, {
-    ...responseMetadataHeaders(ctx.responseHeader),
+    ...metadataHeaders(ctx.responseHeader),
     ...trailerHeaders(ctx.responseTrailer),
     "content-type": encoded.contentType,
     "content-length": String(encoded.body.byteLength),
@@ -154,7 +154,7 @@ function settle(t: Transcoding, response: ServerResponse, thrown: unknown, state
 export function sendError(t: Transcoding, response: ServerResponse, error: ServiceError, ctx: CallContext | undefined): void {
   safeReport(t.report, error, ctx);
   const body = JSON.stringify(statusJson(error, t.registry));
-  const metadata = ctx ? { ...responseMetadataHeaders(ctx.responseHeader), ...trailerHeaders(ctx.responseTrailer) } : {};
+  const metadata = ctx ? { ...metadataHeaders(ctx.responseHeader), ...trailerHeaders(ctx.responseTrailer) } : {};
   response.writeHead(httpStatusOf(error), {
     ...metadata,
     ...errorHeaders(error),

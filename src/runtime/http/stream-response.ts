@@ -10,7 +10,7 @@ import { Code } from "../code.js";
 import { safeReport } from "../error-report.js";
 import { ServiceError } from "../errors.js";
 import { untilAborted, type HttpCallState } from "./call-context.js";
-import { responseMetadataHeaders } from "./response-headers.js";
+import { metadataHeaders } from "./headers.js";
 import type { CallRoute } from "./routes.js";
 import type { Transcoding } from "./server.js";
 import { statusJson } from "./status-json.js";
@@ -66,7 +66,7 @@ export async function streamResponses(
   const start = () => {
     if (response.headersSent || response.destroyed) return;
     request.socket.setNoDelay(true);
-    response.writeHead(200, { ...responseMetadataHeaders(ctx.responseHeader), "content-type": format.contentType, "cache-control": "no-cache" });
+    response.writeHead(200, { ...metadataHeaders(ctx.responseHeader), "content-type": format.contentType, "cache-control": "no-cache" });
     response.flushHeaders();
   };
   // A stream that stays quiet (a watch waiting for its first change) still opens promptly.
