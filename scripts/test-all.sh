@@ -2,7 +2,8 @@
 # Installs everything the tests need on a fresh Debian machine, then runs the whole suite.
 # Debian packages: protobuf-compiler (protoc, for the protoc-gen-svc plugin tests) and prometheus
 # (a real scraper for test/lifecycle/prometheus.test.ts) and etcd-server (a real etcd for
-# test/registry/etcd.test.ts).
+# test/registry/etcd.test.ts); podman, buildah, runc, debootstrap and docker-compose (the deploy
+# tests in test/deploy/ build and run a sample's image and check compose files offline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,9 @@ command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 # `ip` brings up loopback inside the private network namespace of the mDNS tests.
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+for tool in podman buildah runc debootstrap docker-compose; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
