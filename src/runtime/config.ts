@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { BALANCER_NAMES, type BalancerName } from "./balance/balancers.js";
 import { ConfigError } from "./config-error.js";
+import { SECURITY_SETTINGS } from "./config-security.js";
 import { parseRegistryUrl } from "./registry/url.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "./grpc/limits.js";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
@@ -39,6 +40,28 @@ export interface ServerConfig {
   readonly advertiseHost: string;
   /** How `server.connect` picks an instance per call. */
   readonly balancer: BalancerName;
+  /** PEM certificate (chain) file of both servers; with `tlsKeyFile`, they serve TLS. Empty: plaintext. */
+  readonly tlsCertFile: string;
+  /** PEM private key file of `tlsCertFile`. */
+  readonly tlsKeyFile: string;
+  /** PEM CA file: when set, clients must present a certificate it signed (mutual TLS). */
+  readonly tlsClientCaFile: string;
+  /** JWKS URL the JWT keys come from (cached, refetched for an unknown `kid`). */
+  readonly jwtJwksUrl: string;
+  /** Local JWKS file the JWT keys come from (instead of a URL). */
+  readonly jwtJwksFile: string;
+  /** Required `iss` of JWTs; empty: not checked. */
+  readonly jwtIssuer: string;
+  /** Accepted `aud` values of JWTs (any one); empty: not checked. */
+  readonly jwtAudience: readonly string[];
+  /** JWT signature algorithms accepted (asymmetric only). */
+  readonly jwtAlgorithms: readonly string[];
+  /** Seconds of clock skew allowed when checking `exp` and `nbf`. */
+  readonly jwtClockToleranceSeconds: number;
+  /** JSON file of API keys (SHA-256 hash or value -> principal, scopes, roles). */
+  readonly apiKeysFile: string;
+  /** JSON file mapping client certificate subjects to roles (mTLS). */
+  readonly mtlsRolesFile: string;
 }
 
 /**
@@ -180,6 +203,7 @@ export const SERVER_SETTINGS: readonly SettingDescription[] = [
     description: `How calls to other services (server.connect) pick an instance: ${BALANCER_NAMES.join(", ")} (power of two choices on calls in flight).`,
     parse: parseBalancer,
   },
+  ...SECURITY_SETTINGS,
 ] satisfies [
   SettingDescription<"host">,
   SettingDescription<"grpcPort">,
@@ -195,6 +219,7 @@ export const SERVER_SETTINGS: readonly SettingDescription[] = [
   SettingDescription<"registry">,
   SettingDescription<"advertiseHost">,
   SettingDescription<"balancer">,
+  ...typeof SECURITY_SETTINGS,
 ];
 
 /**
