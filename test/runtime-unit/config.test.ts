@@ -18,6 +18,17 @@ const defaults = {
   registry: "local://",
   advertiseHost: "",
   balancer: "p2c",
+  tlsCertFile: "",
+  tlsKeyFile: "",
+  tlsClientCaFile: "",
+  jwtJwksUrl: "",
+  jwtJwksFile: "",
+  jwtIssuer: "",
+  jwtAudience: [],
+  jwtAlgorithms: ["RS256", "PS256", "ES256", "EdDSA"],
+  jwtClockToleranceSeconds: 5,
+  apiKeysFile: "",
+  mtlsRolesFile: "",
 };
 
 describe("loadServerConfig", () => {
