@@ -103,6 +103,17 @@ describe("loadServerConfig", () => {
       ["registry", "REGISTRY", "--registry", "local://"],
       ["advertiseHost", "ADVERTISE_HOST", "--advertise-host", ""],
       ["balancer", "BALANCER", "--balancer", "p2c"],
+      ["tlsCertFile", "TLS_CERT_FILE", "--tls-cert-file", ""],
+      ["tlsKeyFile", "TLS_KEY_FILE", "--tls-key-file", ""],
+      ["tlsClientCaFile", "TLS_CLIENT_CA_FILE", "--tls-client-ca-file", ""],
+      ["jwtJwksUrl", "JWT_JWKS_URL", "--jwt-jwks-url", ""],
+      ["jwtJwksFile", "JWT_JWKS_FILE", "--jwt-jwks-file", ""],
+      ["jwtIssuer", "JWT_ISSUER", "--jwt-issuer", ""],
+      ["jwtAudience", "JWT_AUDIENCE", "--jwt-audience", []],
+      ["jwtAlgorithms", "JWT_ALGORITHMS", "--jwt-algorithms", ["RS256", "PS256", "ES256", "EdDSA"]],
+      ["jwtClockToleranceSeconds", "JWT_CLOCK_TOLERANCE_SECONDS", "--jwt-clock-tolerance-seconds", 5],
+      ["apiKeysFile", "API_KEYS_FILE", "--api-keys-file", ""],
+      ["mtlsRolesFile", "MTLS_ROLES_FILE", "--mtls-roles-file", ""],
     ]);
     for (const setting of SERVER_SETTINGS) expect(setting.description.length).toBeGreaterThan(10);
   });
