@@ -1,5 +1,7 @@
 /** The per-call context every endpoint, middleware and handler receives. */
 import type { Context } from "@opentelemetry/api";
+import type { PeerCertificate } from "node:tls";
+import type { Principal } from "./auth/principal.js";
 import type { Logger } from "./logger.js";
 import type { Metadata } from "./metadata.js";
 import type { MethodSpec } from "./spec.js";
@@ -35,4 +37,14 @@ export interface CallContext {
    * Outgoing calls made with this context as `parent` continue the trace.
    */
   readonly traceContext?: Context;
+  /**
+   * The client's certificate, present only when the server runs mutual TLS (TLS_CLIENT_CA_FILE)
+   * and the TLS handshake verified it against the client CA.
+   */
+  readonly clientCertificate?: PeerCertificate;
+  /**
+   * The verified caller, set by the authentication middleware for methods whose policy asks for
+   * authentication (mode jwt, api_key or mtls); undefined for methods open to anyone.
+   */
+  readonly auth?: Principal;
 }

@@ -53,6 +53,7 @@ export function createCallState(call: AnyServerCall, method: MethodSpec, logger:
     peer: call.getPeer(),
     transport: "grpc",
     logger,
+    ...verifiedCertificate(call),
   };
   // grpc-js emits "cancelled" both when the client cancels and when it ended the call at the
   // deadline; it also emits it after a normal finish, which dispose() keeps us from seeing.
@@ -102,6 +103,12 @@ export function grpcErrorOf(error: ServiceError, trailer: Metadata): grpc.Server
     metadata.set(STATUS_DETAILS_KEY, toBuffer(encodeStatus(statusFromError(error))));
   }
   return { name: error.name, message: error.message, code: error.code, details: error.message, metadata };
+}
+
+/** grpc-js reports a peer certificate only when the handshake verified it (mutual TLS). */
+function verifiedCertificate(call: AnyServerCall): Pick<CallContext, "clientCertificate"> {
+  const certificate = call.getAuthContext().sslPeerCertificate;
+  return certificate ? { clientCertificate: certificate } : {};
 }
 
 function deadlineOf(value: grpc.Deadline): Date | undefined {

@@ -5,6 +5,7 @@
  * so the timer lives here.
  */
 import type { IncomingMessage } from "node:http";
+import { TLSSocket } from "node:tls";
 import { Code } from "../code.js";
 import { MAX_DURATION_MS } from "../config.js";
 import type { CallContext } from "../context.js";
@@ -38,6 +39,7 @@ export function createHttpCallState(request: IncomingMessage, method: MethodSpec
     peer: peerOf(request),
     transport: "http",
     logger,
+    ...verifiedCertificate(request),
   };
   const abort = (reason: ServiceError) => {
     if (!controller.signal.aborted) controller.abort(reason);
@@ -47,6 +49,15 @@ export function createHttpCallState(request: IncomingMessage, method: MethodSpec
   const timer =
     remainingMs === undefined || remainingMs > MAX_DURATION_MS ? undefined : setTimeout(() => abort(new ServiceError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), remainingMs);
   return { ctx, abort, dispose: () => clearTimeout(timer) };
+}
+
+/** The client certificate of a TLS connection whose handshake verified it (mutual TLS). */
+function verifiedCertificate(request: IncomingMessage): Pick<CallContext, "clientCertificate"> {
+  const socket = request.socket;
+  if (!(socket instanceof TLSSocket) || !socket.authorized) return {};
+  const certificate = socket.getPeerCertificate();
+  // An empty object when the client sent none.
+  return certificate.raw ? { clientCertificate: certificate } : {};
 }
 
 /** `127.0.0.1:53422` or `[::1]:53422`, the format grpc-js's getPeer() uses. */

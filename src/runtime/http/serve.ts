@@ -1,8 +1,10 @@
 /** Starting and draining the `node:http` server of the HTTP transport. */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { MAX_DURATION_MS } from "../config.js";
 import { Code } from "../code.js";
+import { httpsServerOptions, type ServerTls } from "../tls.js";
 import type { HttpTranscoder } from "./server.js";
 import { endSocketWithJson } from "./status-json.js";
 
@@ -12,6 +14,8 @@ export interface ServeHttpOptions {
   /** 0 picks a free port. */
   port: number;
   transcoder: HttpTranscoder;
+  /** Serve HTTPS (and require client certificates when it has a client CA); default plaintext. */
+  tls?: ServerTls;
 }
 
 /** A running HTTP server. */
@@ -37,7 +41,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHa
   transcoder.onSessionEnd(() => {
     if (idle()) onIdle?.();
   });
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
     inFlight.add(response);
     response.once("close", () => {
       inFlight.delete(response);
@@ -47,7 +51,9 @@ export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHa
     // Keep-alive connections would outlive the drain; tell clients to reconnect elsewhere.
     if (draining) response.setHeader("connection", "close");
     transcoder.handleRequest(request, response);
-  });
+  };
+  // https.Server is a node:http Server underneath (same events, same connection closing).
+  const server: Server = options.tls ? createHttpsServer(httpsServerOptions(options.tls), handle) : createServer(handle);
   server.on("upgrade", (request: IncomingMessage, socket: Socket, head: Buffer) => {
     // A kept-alive connection may still ask for a session while the server drains.
     if (draining) socket.destroy();
@@ -91,7 +97,7 @@ function answerMalformed(error: NodeJS.ErrnoException, socket: Socket): void {
   endSocketWithJson(socket, status, body);
 }
 
-function listen(server: ReturnType<typeof createServer>, host: string, port: number): Promise<void> {
+function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
