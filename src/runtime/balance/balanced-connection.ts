@@ -44,7 +44,11 @@ export interface BalancedConnectionOptions {
    * {@link HttpConnection} per instance (instances that serve no HTTP are left out).
    */
   transport?: Transport;
-  /** Options of every instance's HTTP connection, with `transport: "http"`. */
+  /**
+   * Options of every instance's HTTP connection, with `transport: "http"`; with `tls`, the
+   * instances are called over HTTPS. (For gRPC over TLS pass `credentials`, e.g. from
+   * `grpcChannelCredentials`.)
+   */
   http?: Omit<HttpConnectionOptions, "middleware">;
 }
 
@@ -81,7 +85,7 @@ export class BalancedConnection extends ChainedConnection {
       ...(options.channelOptions ? { channelOptions: options.channelOptions } : {}),
     };
     const transport = options.transport ?? "grpc";
-    const connect = transport === "http" ? (address: string) => new HttpConnection(`http://${address}`, options.http) : (address: string) => new GrpcConnection(address, channel);
+    const connect = transport === "http" ? (address: string) => new HttpConnection(`${options.http?.tls ? "https" : "http"}://${address}`, options.http) : (address: string) => new GrpcConnection(address, channel);
     this.#pool = new InstancePool(service, discovery, connect, (id) => this.#ejections.forget(id), transport);
     const balancer = options.balancer ?? "p2c";
     this.#balancer = typeof balancer === "string" ? createBalancer(balancer, options.random) : balancer;

@@ -20,11 +20,14 @@ import { messageSizeOptions } from "./limits.js";
 import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware, type OutgoingCall } from "../outgoing.js";
 import { grpcMethodDefinition } from "./streams.js";
 import { ChainedConnection } from "../rpc-connection.js";
+import { grpcChannelCredentials, type ClientTls } from "../tls.js";
 
 /** Options of a {@link GrpcConnection}. */
 export interface GrpcConnectionOptions {
-  /** Default: insecure (plaintext), for use inside a trusted network or behind a mesh. */
+  /** Default: insecure (plaintext), for use inside a trusted network or behind a mesh; wins over `tls`. */
   credentials?: grpc.ChannelCredentials;
+  /** TLS to the server: its CA and, for mutual TLS, this client's certificate and key. */
+  tls?: ClientTls;
   /** grpc-js channel options; they win over the defaults (message size limits). */
   channelOptions?: grpc.ChannelOptions;
   /** Wraps every call, unary or streaming (metrics, tracing, ...); the first is the outermost. */
@@ -43,7 +46,7 @@ export class GrpcConnection extends ChainedConnection {
   /** Connects lazily: nothing happens on the network before the first call. */
   constructor(address: string, options: GrpcConnectionOptions = {}) {
     super();
-    const credentials = options.credentials ?? grpc.credentials.createInsecure();
+    const credentials = options.credentials ?? (options.tls ? grpcChannelCredentials(options.tls) : grpc.credentials.createInsecure());
     this.#client = new grpc.Client(address, credentials, { ...messageSizeOptions(), ...options.channelOptions });
     this.#target = address;
     this.#invoke = chainClient(options.middleware ?? [], (call, input) => this.#call(call, input));

@@ -12,6 +12,7 @@ import type { MethodSpec } from "../spec.js";
 import { CallScope } from "./client-call.js";
 import { encodeStreamMessage, type ClientBinding } from "./client-request.js";
 import { errorFromResponse, grpcTimeout, metadataFromHeaders, responsesOfFrames } from "./client-wire.js";
+import type { ConnectionOptions } from "node:tls";
 import { expandPath } from "./url.js";
 import { toJson, type JsonObject } from "@bufbuild/protobuf";
 
@@ -26,6 +27,8 @@ export interface WebSocketCallArgs {
   headers: Headers;
   maxBytes: number;
   binary: boolean;
+  /** TLS options of a `wss:` connection (CA, client certificate). */
+  tls?: ConnectionOptions;
 }
 
 // Frames received but not yet read; past this many the socket is paused (back-pressure).
@@ -46,7 +49,7 @@ export async function* webSocketCall(args: WebSocketCallArgs): AsyncGenerator<un
     const full = toJson(binding.input, firstMessage as never, { registry: binding.registry, alwaysEmitImplicit: true }) as JsonObject;
     const url = args.baseUrl.replace(/^http/i, "ws") + expandPath(binding.template, binding.input, full);
     if (scope.deadline !== undefined) args.headers.set("grpc-timeout", grpcTimeout(scope.deadline.getTime() - Date.now()));
-    const ws = (socket = new WebSocket(url, { headers: Object.fromEntries(args.headers), maxPayload: args.maxBytes + 1024 }));
+    const ws = (socket = new WebSocket(url, { headers: Object.fromEntries(args.headers), maxPayload: args.maxBytes + 1024, ...args.tls }));
     const inbox = new Inbox(ws, binding, args.maxBytes, scope, options);
     scope.signal.addEventListener("abort", () => inbox.fail(scope.signal.reason), { once: true });
     await inbox.opened;

@@ -12,6 +12,9 @@ import type { CallOptions } from "../grpc/client-call.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../grpc/limits.js";
 import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware, type OutgoingCall } from "../outgoing.js";
 import { ChainedConnection } from "../rpc-connection.js";
+import { tlsConnectOptions, type ClientTls } from "../tls.js";
+import { Agent, fetch as undiciFetch } from "undici";
+import type { ConnectionOptions } from "node:tls";
 import { CallScope } from "./client-call.js";
 import { acceptHeader, buildRequest, clientBinding, decodeResponse, type ClientBinding } from "./client-request.js";
 import { callHeaders, errorFromResponse, metadataFromHeaders, responsesOfFrames } from "./client-wire.js";
@@ -30,6 +33,12 @@ export interface HttpConnectionOptions {
   maxMessageBytes?: number;
   /** Send and receive `application/x-protobuf` instead of JSON where the binding allows. */
   binary?: boolean;
+  /**
+   * For an `https:` URL: the CA that signed the server's certificate and, for mutual TLS, this
+   * client's certificate and key. Calls then go through an undici Agent made for them (unless
+   * `fetch` is given, which then must do this itself); WebSocket calls use them too.
+   */
+  tls?: ClientTls;
 }
 
 /** A connection to one HTTP base URL, e.g. `http://127.0.0.1:8080`. */
@@ -40,13 +49,17 @@ export class HttpConnection extends ChainedConnection {
   readonly #maxBytes: number;
   readonly #binary: boolean;
   readonly #invoke: ClientEndpoint;
+  readonly #tls: ConnectionOptions | undefined;
+  readonly #agent: Agent | undefined;
   #closed = false;
 
   /** Nothing happens on the network before the first call. */
   constructor(baseUrl: string, options: HttpConnectionOptions = {}) {
     super();
     this.#baseUrl = baseUrl.replace(/\/+$/, "");
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#tls = options.tls && tlsConnectOptions(options.tls);
+    this.#agent = this.#tls && !options.fetch ? new Agent({ connect: this.#tls }) : undefined;
+    this.#fetch = options.fetch ?? (this.#agent ? agentFetch(this.#agent) : globalThis.fetch);
     this.#defaults = options.headers ?? {};
     this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.#binary = options.binary ?? false;
@@ -61,6 +74,8 @@ export class HttpConnection extends ChainedConnection {
   /** Later calls fail with UNAVAILABLE; calls in flight finish (fetch keeps no channel to close). */
   close(): void {
     this.#closed = true;
+    // Lets calls in flight finish, then frees the TLS connections.
+    void this.#agent?.close();
   }
 
   #outgoing(method: MethodSpec, options: CallOptions): OutgoingCall {
@@ -129,7 +144,7 @@ export class HttpConnection extends ChainedConnection {
   #webSocket(method: MethodSpec, requests: AsyncIterable<unknown>, options: CallOptions): AsyncGenerator<unknown> {
     const binding = this.#binding(method);
     const headers = this.#headers(options, undefined);
-    return webSocketCall({ baseUrl: this.#baseUrl, binding, method, requests, options, headers, maxBytes: this.#maxBytes, binary: this.#binary });
+    return webSocketCall({ baseUrl: this.#baseUrl, binding, method, requests, options, headers, maxBytes: this.#maxBytes, binary: this.#binary, ...(this.#tls ? { tls: this.#tls } : {}) });
   }
 
   /** The single response of a client stream. */
@@ -168,6 +183,14 @@ export class HttpConnection extends ChainedConnection {
     if (this.#closed) throw new RemoteServiceError(Code.UNAVAILABLE, "connection closed");
     return clientBinding(method);
   }
+}
+
+/**
+ * undici's own fetch with the Agent: an Agent from the undici package is only certain to work
+ * with the fetch of the same package (Node's global fetch bundles its own undici copy).
+ */
+function agentFetch(agent: Agent): typeof fetch {
+  return ((input: string, init: RequestInit) => undiciFetch(input, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
 }
 
 function callHook(hook: ((metadata: Metadata) => void) | undefined, metadata: Metadata): void {

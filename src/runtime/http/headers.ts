@@ -12,6 +12,7 @@ import { Metadata } from "../metadata.js";
 /** Request and response headers that carry metadata under their own name. */
 export const PASS_THROUGH_HEADERS: readonly string[] = [
   "authorization",
+  "x-api-key",
   "x-request-id",
   "traceparent",
   "tracestate",
