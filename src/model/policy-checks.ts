@@ -10,11 +10,14 @@ import {
   AuthModeSchema,
   AuthSchema,
   CircuitBreakerSchema,
+  ConcurrencyLimitSchema,
   PolicySchema,
   RateLimitSchema,
+  RetryBudgetSchema,
   RetryPolicySchema,
   type Auth,
   type CircuitBreaker,
+  type ConcurrencyLimit,
   type Policy,
   type RateLimit,
   type RetryPolicy,
@@ -36,10 +39,13 @@ export const policyFields = {
   rateLimit: PolicySchema.field.rateLimit,
   circuitBreaker: PolicySchema.field.circuitBreaker,
   auth: PolicySchema.field.auth,
+  concurrencyLimit: PolicySchema.field.concurrencyLimit,
   retryFields: RetryPolicySchema.field,
   rateLimitFields: RateLimitSchema.field,
   breakerFields: CircuitBreakerSchema.field,
   authFields: AuthSchema.field,
+  budgetFields: RetryBudgetSchema.field,
+  concurrencyFields: ConcurrencyLimitSchema.field,
 } as const;
 const f = policyFields;
 
@@ -79,6 +85,14 @@ export function checkDeclaredPolicy(site: PolicySite, policy: Policy): void {
   if (policy.rateLimit) checkRateLimit(site, policy.rateLimit);
   if (policy.circuitBreaker) checkCircuitBreaker(site, policy.circuitBreaker);
   if (policy.auth) checkAuth(site, policy.auth);
+  if (policy.concurrencyLimit) checkConcurrencyLimit(site, policy.concurrencyLimit);
+}
+
+function checkConcurrencyLimit(site: PolicySite, limit: ConcurrencyLimit): void {
+  const at = (field: DescField) => [f.concurrencyLimit, field];
+  if (limit.maxConcurrent !== undefined && limit.maxConcurrent < 1) {
+    failAt(site, at(f.concurrencyFields.maxConcurrent), `must be at least 1, got ${limit.maxConcurrent}`);
+  }
 }
 
 function checkRetry(site: PolicySite, retry: RetryPolicy): void {
@@ -95,6 +109,13 @@ function checkRetry(site: PolicySite, retry: RetryPolicy): void {
     const why = code === "OK" ? `must not contain "OK"` : `has an unknown code "${code}"${hint}; known: ${retryableCodeNames.join(", ")}`;
     failAt(site, at(f.retryFields.retryableCodes), why, i);
   });
+  const budget = retry.budget;
+  const budgetAt = (field: DescField) => [f.retry, f.retryFields.budget, field];
+  // gRFC A6 bounds: at most 1000 tokens.
+  if (budget?.maxTokens !== undefined && (budget.maxTokens < 1 || budget.maxTokens > 1000)) {
+    failAt(site, budgetAt(f.budgetFields.maxTokens), `must be between 1 and 1000, got ${budget.maxTokens}`);
+  }
+  if (budget?.tokenRatio !== undefined) checkPositive(site, budgetAt(f.budgetFields.tokenRatio), budget.tokenRatio);
 }
 
 function checkRateLimit(site: PolicySite, limit: RateLimit): void {

@@ -8,19 +8,23 @@ import {
   AuthMode,
   AuthSchema,
   CircuitBreakerSchema,
+  ConcurrencyLimitSchema,
   method as methodOption,
   PolicySchema,
   RateLimitSchema,
+  RetryBudgetSchema,
   RetryPolicySchema,
   service as serviceOption,
   type Auth,
   type CircuitBreaker,
+  type ConcurrencyLimit,
   type Policy,
   type RateLimit,
+  type RetryBudget,
   type RetryPolicy,
 } from "./gen/gensvc/options/v1/options_pb.js";
 import { checkDeclaredPolicy, durationMs, failAt, policyFields as f, type PolicySite } from "./policy-checks.js";
-import type { AuthModel, CircuitBreakerModel, PolicyModel, RateLimitModel, RetryPolicyModel } from "./types.js";
+import type { AuthModel, CircuitBreakerModel, ConcurrencyLimitModel, PolicyModel, RateLimitModel, RetryBudgetModel, RetryPolicyModel } from "./types.js";
 
 /** The service's own policy, as declared (plus defaults): what its methods start from. */
 export function servicePolicy(desc: DescService): PolicyModel {
@@ -41,7 +45,7 @@ export function methodPolicy(desc: DescMethod): PolicyModel {
 }
 
 /** The parts of a policy that merge and resolve on their own. */
-type PolicyParts = Pick<Policy, "timeout" | "retry" | "rateLimit" | "circuitBreaker" | "auth">;
+type PolicyParts = Pick<Policy, "timeout" | "retry" | "rateLimit" | "circuitBreaker" | "auth" | "concurrencyLimit">;
 
 function declaredPolicy(site: PolicySite): Policy | undefined {
   const { desc, option } = site;
@@ -61,6 +65,7 @@ function resolvePolicy(policy: Policy | undefined, siteOf: (part: keyof PolicyPa
     rateLimit: policy?.rateLimit && resolveRateLimit(siteOf("rateLimit"), policy.rateLimit),
     circuitBreaker: policy?.circuitBreaker && resolveCircuitBreaker(policy.circuitBreaker),
     auth: policy?.auth && resolveAuth(siteOf("auth"), policy.auth),
+    concurrencyLimit: policy?.concurrencyLimit && resolveConcurrencyLimit(siteOf("concurrencyLimit"), policy.concurrencyLimit),
   };
 }
 
@@ -71,6 +76,7 @@ function resolveRetry(site: PolicySite, retry: RetryPolicy): RetryPolicyModel {
     maxBackoffMs: retry.maxBackoff ? durationMs(retry.maxBackoff) : 10_000,
     backoffMultiplier: retry.backoffMultiplier ?? 2,
     retryableCodes: retry.retryableCodes.length > 0 ? [...new Set(retry.retryableCodes)] : ["UNAVAILABLE"],
+    budget: resolveBudget(site, retry.budget),
   };
   if (model.initialBackoffMs > model.maxBackoffMs) {
     const [initial, max] = [`${model.initialBackoffMs} ms`, `${model.maxBackoffMs} ms`];
@@ -81,6 +87,20 @@ function resolveRetry(site: PolicySite, retry: RetryPolicy): RetryPolicyModel {
     failAt(site, [f.retry, f.retryFields.maxBackoff], `(${max}) must not be less than initial_backoff (${initial}${initialFrom})`);
   }
   return model;
+}
+
+function resolveBudget(site: PolicySite, budget: RetryBudget | undefined): RetryBudgetModel {
+  const model = { maxTokens: budget?.maxTokens ?? 10, tokenRatio: budget?.tokenRatio ?? 0.1 };
+  if (model.tokenRatio > model.maxTokens) {
+    failAt(site, [f.retry, f.retryFields.budget, f.budgetFields.tokenRatio], `(${model.tokenRatio}) must not exceed max_tokens (${model.maxTokens})`);
+  }
+  return model;
+}
+
+function resolveConcurrencyLimit(site: PolicySite, limit: ConcurrencyLimit): ConcurrencyLimitModel {
+  const max = limit.maxConcurrent;
+  if (max === undefined) failAt(site, [f.concurrencyLimit, f.concurrencyFields.maxConcurrent], "must be set when concurrency_limit is set");
+  return { maxConcurrent: max, maxQueue: limit.maxQueue ?? 0 };
 }
 
 function resolveRateLimit(site: PolicySite, limit: RateLimit): RateLimitModel {
@@ -128,7 +148,16 @@ function mergePolicy(base: Policy | undefined, over: Policy | undefined): Policy
     rateLimit: mergeParts(base.rateLimit, over.rateLimit, mergeRateLimit),
     circuitBreaker: mergeParts(base.circuitBreaker, over.circuitBreaker, mergeCircuitBreaker),
     auth: mergeParts(base.auth, over.auth, mergeAuth),
+    concurrencyLimit: mergeParts(base.concurrencyLimit, over.concurrencyLimit, mergeConcurrencyLimit),
   });
+}
+
+function mergeConcurrencyLimit(base: ConcurrencyLimit, over: ConcurrencyLimit): ConcurrencyLimit {
+  return create(ConcurrencyLimitSchema, { maxConcurrent: over.maxConcurrent ?? base.maxConcurrent, maxQueue: over.maxQueue ?? base.maxQueue });
+}
+
+function mergeBudget(base: RetryBudget, over: RetryBudget): RetryBudget {
+  return create(RetryBudgetSchema, { maxTokens: over.maxTokens ?? base.maxTokens, tokenRatio: over.tokenRatio ?? base.tokenRatio });
 }
 
 function mergeParts<T>(base: T | undefined, over: T | undefined, merge: (base: T, over: T) => T): T | undefined {
@@ -142,6 +171,7 @@ function mergeRetry(base: RetryPolicy, over: RetryPolicy): RetryPolicy {
     maxBackoff: over.maxBackoff ?? base.maxBackoff,
     backoffMultiplier: over.backoffMultiplier ?? base.backoffMultiplier,
     retryableCodes: listOver(base.retryableCodes, over.retryableCodes),
+    budget: mergeParts(base.budget, over.budget, mergeBudget),
   });
 }
 

@@ -62,6 +62,20 @@ export interface RetryPolicyModel {
   maxBackoffMs: number;
   backoffMultiplier: number;
   retryableCodes: string[];
+  /** Retry throttling (gRFC A6), always filled in: retries stop while the tokens are at or below half. */
+  budget: RetryBudgetModel;
+}
+
+/** gen-svc retry budget (gRPC retry throttling), from `gensvc.options.v1`. */
+export interface RetryBudgetModel {
+  maxTokens: number;
+  tokenRatio: number;
+}
+
+/** gen-svc server bulkhead, from `gensvc.options.v1`. */
+export interface ConcurrencyLimitModel {
+  maxConcurrent: number;
+  maxQueue: number;
 }
 
 /** gen-svc rate limit, from `gensvc.options.v1`. */
@@ -99,6 +113,7 @@ export interface PolicyModel {
   rateLimit: RateLimitModel | undefined;
   circuitBreaker: CircuitBreakerModel | undefined;
   auth: AuthModel | undefined;
+  concurrencyLimit: ConcurrencyLimitModel | undefined;
 }
 
 /** One RPC. */
@@ -143,6 +158,12 @@ export interface PackageModel {
   services: ServiceModel[];
   /** Proto files (to generate) that declare these services. */
   files: string[];
+  /**
+   * Services of other proto packages declared in files that `files` import directly: the
+   * package gets typed clients for them (no server side), so a handler can call the services
+   * its contract depends on. Sorted like `services`.
+   */
+  clientServices: ServiceModel[];
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 } from "@bufbuild/protobuf";
 import type { GenMessage, GenService, GenServiceMethods } from "@bufbuild/protobuf/codegenv2";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
+import type { MethodPolicy } from "./policy/types.js";
 import type { Idempotency, MessageCodec, MethodSpec, ServiceSpec } from "./spec.js";
 
 /**
@@ -38,11 +39,22 @@ export function protobufEsCodec<Desc extends DescMessage>(schema: Desc): Message
   };
 }
 
-/** The {@link ServiceSpec} of a protobuf-es service, e.g. `defineService(GreeterService)`. */
-export function defineService<T extends GenServiceMethods>(desc: GenService<T>): ServiceSpec<ServiceMethodSpecs<T>> {
+/** Options of {@link defineService}. */
+export interface DefineServiceOptions<T extends GenServiceMethods> {
+  /** Each method's policy (gen-svc's options, resolved by the generator), by local name. */
+  readonly policies?: { readonly [K in keyof T]?: MethodPolicy };
+}
+
+/**
+ * The {@link ServiceSpec} of a protobuf-es service, e.g. `defineService(GreeterService)`, with the
+ * policies gen-svc's options declare for its methods.
+ */
+export function defineService<T extends GenServiceMethods>(desc: GenService<T>, options: DefineServiceOptions<T> = {}): ServiceSpec<ServiceMethodSpecs<T>> {
   const methods: Record<string, MethodSpec<Message, Message>> = {};
+  const policies: Readonly<Record<string, MethodPolicy | undefined>> = options.policies ?? {};
   for (const method of desc.methods) {
-    methods[method.localName] = methodSpec(desc.typeName, method);
+    const policy = policies[method.localName];
+    methods[method.localName] = { ...methodSpec(desc.typeName, method), ...(policy ? { policy } : {}) };
   }
   // The loop built exactly one entry per key of T, with the codecs of T's message types.
   return { typeName: desc.typeName, methods: methods as ServiceMethodSpecs<T>, file: desc.file };

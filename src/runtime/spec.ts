@@ -3,6 +3,7 @@
  * per-method codec, so any message library can plug in (protobuf-es is the default, see codec.ts).
  */
 import type { DescFile, DescMethod } from "@bufbuild/protobuf";
+import type { MethodPolicy } from "./policy/types.js";
 
 /** The four gRPC call kinds. */
 export type MethodKind = "unary" | "server_streaming" | "client_streaming" | "bidi_streaming";
@@ -39,6 +40,12 @@ export interface MethodSpec<I = unknown, O = unknown> {
    * transport reads the `google.api.http` rules and the message fields from it.
    */
   readonly descriptor?: DescMethod;
+  /**
+   * The method's policy from gen-svc's options (timeout, retry, rate limit, ...), as the generator
+   * resolved it; absent when the contract declares none. The `POLICIES` setting may override it
+   * at run time (see policy/overrides.ts).
+   */
+  readonly policy?: MethodPolicy;
 }
 
 /** A service as the transports see it: methods keyed by local name. */

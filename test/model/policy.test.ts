@@ -8,16 +8,18 @@ const servicesOf = (file: string): ServiceModel[] => buildApiModel(compileFixtur
 const policyOf = (services: ServiceModel[], name: string): PolicyModel =>
   services.flatMap((s): Array<ServiceModel | MethodModel> => [s, ...s.methods]).find((x) => x.name === name)!.policy;
 
-const none: PolicyModel = { timeoutMs: undefined, retry: undefined, rateLimit: undefined, circuitBreaker: undefined, auth: undefined };
+const none: PolicyModel = { timeoutMs: undefined, retry: undefined, rateLimit: undefined, circuitBreaker: undefined, auth: undefined, concurrencyLimit: undefined };
+const defaultBudget = { maxTokens: 10, tokenRatio: 0.1 };
 
 describe("gen-svc policies: merging", () => {
   const library = servicesOf("library.proto");
   const libraryService: PolicyModel = {
     timeoutMs: 5000,
-    retry: { maxAttempts: 4, initialBackoffMs: 200, maxBackoffMs: 10_000, backoffMultiplier: 2, retryableCodes: ["UNAVAILABLE", "ABORTED"] },
+    retry: { maxAttempts: 4, initialBackoffMs: 200, maxBackoffMs: 10_000, backoffMultiplier: 2, retryableCodes: ["UNAVAILABLE", "ABORTED"], budget: defaultBudget },
     rateLimit: { requestsPerSecond: 2.5, burst: 3, keyMetadata: "x-api-key" },
     circuitBreaker: undefined,
     auth: { mode: "jwt", scopes: ["library.read"], roles: ["reader"] },
+    concurrencyLimit: undefined,
   };
 
   it("gives the service its declared policy with defaults filled in", () => {
@@ -36,6 +38,7 @@ describe("gen-svc policies: merging", () => {
       rateLimit: libraryService.rateLimit,
       circuitBreaker: { failureRatio: undefined, consecutiveFailures: 3, minimumCalls: 10, openDurationMs: 30_000, halfOpenProbes: 1, windowMs: 10_000 },
       auth: { mode: "jwt", scopes: ["library.write"], roles: ["reader"] },
+      concurrencyLimit: undefined,
     });
   });
 
@@ -48,10 +51,11 @@ describe("gen-svc policies: merging", () => {
   it("replaces lists, the oneof trip and optional strings as a whole", () => {
     expect(policyOf(merged, "Overrides")).toEqual({
       timeoutMs: 250,
-      retry: { maxAttempts: 5, initialBackoffMs: 100, maxBackoffMs: 10_000, backoffMultiplier: 1.5, retryableCodes: ["ABORTED", "UNAVAILABLE"] },
+      retry: { maxAttempts: 5, initialBackoffMs: 100, maxBackoffMs: 10_000, backoffMultiplier: 1.5, retryableCodes: ["ABORTED", "UNAVAILABLE"], budget: defaultBudget },
       rateLimit: { requestsPerSecond: 100, burst: 20, keyMetadata: undefined },
       circuitBreaker: { failureRatio: undefined, consecutiveFailures: 4, minimumCalls: 4, openDurationMs: 30_000, halfOpenProbes: 1, windowMs: 5000 },
       auth: { mode: "mtls", scopes: [], roles: [] },
+      concurrencyLimit: { maxConcurrent: 8, maxQueue: 0 },
     });
   });
 
@@ -63,12 +67,21 @@ describe("gen-svc policies: merging", () => {
   it("fills in the documented defaults", () => {
     expect(policyOf(merged, "Empty")).toEqual({
       timeoutMs: undefined,
-      retry: { maxAttempts: 3, initialBackoffMs: 100, maxBackoffMs: 10_000, backoffMultiplier: 2, retryableCodes: ["UNAVAILABLE"] },
+      retry: { maxAttempts: 3, initialBackoffMs: 100, maxBackoffMs: 10_000, backoffMultiplier: 2, retryableCodes: ["UNAVAILABLE"], budget: defaultBudget },
       rateLimit: { requestsPerSecond: 0.5, burst: 1, keyMetadata: undefined },
       circuitBreaker: { failureRatio: 0.5, consecutiveFailures: undefined, minimumCalls: 10, openDurationMs: 30_000, halfOpenProbes: 1, windowMs: 10_000 },
       auth: undefined,
+      concurrencyLimit: { maxConcurrent: 1, maxQueue: 0 },
     });
     expect(policyOf(merged, "Defaults")).toEqual(none);
+  });
+
+  it("merges the retry budget and the concurrency limit field by field", () => {
+    expect(policyOf(merged, "Inherits").concurrencyLimit).toEqual({ maxConcurrent: 8, maxQueue: 16 });
+    expect(policyOf(merged, "OwnRatio").retry).toEqual({
+      maxAttempts: 2, initialBackoffMs: 100, maxBackoffMs: 10_000, backoffMultiplier: 2, retryableCodes: ["UNAVAILABLE"],
+      budget: { maxTokens: 100, tokenRatio: 1 },
+    });
   });
 
   it("gives services and methods without options no policy", () => {
@@ -106,6 +119,11 @@ describe("gen-svc policies: errors at the option's location", () => {
     ["NoneWithScopes", "policy_errors.proto:139:34: gensvc.options.v1.service.auth.scopes must be empty when auth.mode is AUTH_MODE_NONE (nobody is authenticated to hold them)"],
     ["MethodAddsRolesToNone", "policy_errors.proto:147:51: gensvc.options.v1.method.auth.roles must be empty when auth.mode is AUTH_MODE_NONE (nobody is authenticated to hold them)"],
     ["SpaceInScope", "policy_errors.proto:152:70: gensvc.options.v1.service.auth.scopes must not contain empty values or spaces, got \"b c\""],
+    ["ZeroConcurrent", "policy_errors.proto:157:63: gensvc.options.v1.service.concurrency_limit.max_concurrent must be at least 1, got 0"],
+    ["MissingConcurrent", "policy_errors.proto:163:64: gensvc.options.v1.method.concurrency_limit.max_concurrent must be set when concurrency_limit is set"],
+    ["ZeroBudgetTokens", "policy_errors.proto:168:61: gensvc.options.v1.service.retry.budget.max_tokens must be between 1 and 1000, got 0"],
+    ["NegativeTokenRatio", "policy_errors.proto:173:61: gensvc.options.v1.service.retry.budget.token_ratio must be a positive number, got -0.5"],
+    ["RatioAboveTokens", "policy_errors.proto:178:75: gensvc.options.v1.service.retry.budget.token_ratio (3) must not exceed max_tokens (2)"],
 
   ])("%s", (service, expected) => {
     expect(formattedError(() => buildApiModel(registry, ["policy_errors.proto"], [service]))).toBe(expected);

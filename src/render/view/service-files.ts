@@ -7,6 +7,7 @@ import { ModuleImports } from "../imports.js";
 import { jsDoc } from "../jsdoc.js";
 import type { ServiceNames } from "./names.js";
 import { compareStrings } from "../../model/order.js";
+import { policyOptionsArg } from "./policy.js";
 import { clientSignature, endpointType, endpointTypeName, handlerSignature, paramName, streamsRequests, streamsResponses } from "./signatures.js";
 
 /** Where message code lives inside the generated package. */
@@ -64,6 +65,15 @@ export function serviceFiles(ctx: ServiceContext): FileView[] {
   ];
 }
 
+/**
+ * The files of a service the package only calls (declared in an imported file of another proto
+ * package): its interface and spec, and its typed gRPC and HTTP clients; no server side.
+ */
+export function clientFiles(ctx: ServiceContext): FileView[] {
+  const clientSide = new Set(["service.ts", "grpc-client.ts", "http-client.ts"]);
+  return serviceFiles(ctx).filter((file) => !file.userOwned && clientSide.has(file.path.slice(file.path.lastIndexOf("/") + 1)));
+}
+
 /** The name of the client's own close(): an RPC called Close takes the plain name. */
 function clientCloseMethod(service: ServiceModel): string {
   return service.methods.some((m) => m.localName === "close") ? "closeConnection" : "close";
@@ -73,7 +83,8 @@ function serviceView(ctx: ServiceContext, dir: string): object {
   const imports = new ModuleImports(dir, messagesDir, reserved(ctx.names));
   const methods = ctx.service.methods.map((m) => ({ localName: m.localName, jsdoc: methodDoc(m, 2), handler: handlerSignature(m, imports) }));
   const descLocal = imports.service(ctx.service.desc);
-  return { ...ctx.names, header: ctx.header, typeName: ctx.service.typeName, jsdoc: serviceDoc(ctx), methods, descLocal, imports: imports.statements() };
+  const policyOptions = policyOptionsArg(ctx.service);
+  return { ...ctx.names, header: ctx.header, typeName: ctx.service.typeName, jsdoc: serviceDoc(ctx), methods, descLocal, policyOptions, imports: imports.statements() };
 }
 
 function endpointsView(ctx: ServiceContext, dir: string): object {

@@ -44,7 +44,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gensvc/options/v1/options.proto.
  */
 export const file_gensvc_options_v1_options: GenFile = /*@__PURE__*/
-  fileDesc("Ch9nZW5zdmMvb3B0aW9ucy92MS9vcHRpb25zLnByb3RvEhFnZW5zdmMub3B0aW9ucy52MSL4AQoGUG9saWN5EioKB3RpbWVvdXQYASABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SLQoFcmV0cnkYAiABKAsyHi5nZW5zdmMub3B0aW9ucy52MS5SZXRyeVBvbGljeRIwCgpyYXRlX2xpbWl0GAMgASgLMhwuZ2Vuc3ZjLm9wdGlvbnMudjEuUmF0ZUxpbWl0EjoKD2NpcmN1aXRfYnJlYWtlchgEIAEoCzIhLmdlbnN2Yy5vcHRpb25zLnYxLkNpcmN1aXRCcmVha2VyEiUKBGF1dGgYBSABKAsyFy5nZW5zdmMub3B0aW9ucy52MS5BdXRoIu4BCgtSZXRyeVBvbGljeRIZCgxtYXhfYXR0ZW1wdHMYASABKA1IAIgBARIyCg9pbml0aWFsX2JhY2tvZmYYAiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SLgoLbWF4X2JhY2tvZmYYAyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SHwoSYmFja29mZl9tdWx0aXBsaWVyGAQgASgBSAGIAQESFwoPcmV0cnlhYmxlX2NvZGVzGAUgAygJQg8KDV9tYXhfYXR0ZW1wdHNCFQoTX2JhY2tvZmZfbXVsdGlwbGllciKPAQoJUmF0ZUxpbWl0EiAKE3JlcXVlc3RzX3Blcl9zZWNvbmQYASABKAFIAIgBARISCgVidXJzdBgCIAEoDUgBiAEBEhkKDGtleV9tZXRhZGF0YRgDIAEoCUgCiAEBQhYKFF9yZXF1ZXN0c19wZXJfc2Vjb25kQggKBl9idXJzdEIPCg1fa2V5X21ldGFkYXRhIpACCg5DaXJjdWl0QnJlYWtlchIXCg1mYWlsdXJlX3JhdGlvGAEgASgBSAASHgoUY29uc2VjdXRpdmVfZmFpbHVyZXMYAiABKA1IABIaCg1taW5pbXVtX2NhbGxzGAMgASgNSAGIAQESMAoNb3Blbl9kdXJhdGlvbhgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIdChBoYWxmX29wZW5fcHJvYmVzGAUgASgNSAKIAQESKQoGd2luZG93GAYgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uQgYKBHRyaXBCEAoOX21pbmltdW1fY2FsbHNCEwoRX2hhbGZfb3Blbl9wcm9iZXMiUAoEQXV0aBIpCgRtb2RlGAEgASgOMhsuZ2Vuc3ZjLm9wdGlvbnMudjEuQXV0aE1vZGUSDgoGc2NvcGVzGAIgAygJEg0KBXJvbGVzGAMgAygJKncKCEF1dGhNb2RlEhkKFUFVVEhfTU9ERV9VTlNQRUNJRklFRBAAEhIKDkFVVEhfTU9ERV9OT05FEAESEQoNQVVUSF9NT0RFX0pXVBACEhUKEUFVVEhfTU9ERV9BUElfS0VZEAMSEgoOQVVUSF9NT0RFX01UTFMQBDpWCgdzZXJ2aWNlEh8uZ29vZ2xlLnByb3RvYnVmLlNlcnZpY2VPcHRpb25zGPSTAyABKAsyGS5nZW5zdmMub3B0aW9ucy52MS5Qb2xpY3lSB3NlcnZpY2U6UwoGbWV0aG9kEh4uZ29vZ2xlLnByb3RvYnVmLk1ldGhvZE9wdGlvbnMY9JMDIAEoCzIZLmdlbnN2Yy5vcHRpb25zLnYxLlBvbGljeVIGbWV0aG9kYgZwcm90bzM", [file_google_protobuf_descriptor, file_google_protobuf_duration]);
+  fileDesc("Ch9nZW5zdmMvb3B0aW9ucy92MS9vcHRpb25zLnByb3RvEhFnZW5zdmMub3B0aW9ucy52MSK4AgoGUG9saWN5EioKB3RpbWVvdXQYASABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SLQoFcmV0cnkYAiABKAsyHi5nZW5zdmMub3B0aW9ucy52MS5SZXRyeVBvbGljeRIwCgpyYXRlX2xpbWl0GAMgASgLMhwuZ2Vuc3ZjLm9wdGlvbnMudjEuUmF0ZUxpbWl0EjoKD2NpcmN1aXRfYnJlYWtlchgEIAEoCzIhLmdlbnN2Yy5vcHRpb25zLnYxLkNpcmN1aXRCcmVha2VyEiUKBGF1dGgYBSABKAsyFy5nZW5zdmMub3B0aW9ucy52MS5BdXRoEj4KEWNvbmN1cnJlbmN5X2xpbWl0GAYgASgLMiMuZ2Vuc3ZjLm9wdGlvbnMudjEuQ29uY3VycmVuY3lMaW1pdCKeAgoLUmV0cnlQb2xpY3kSGQoMbWF4X2F0dGVtcHRzGAEgASgNSACIAQESMgoPaW5pdGlhbF9iYWNrb2ZmGAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEi4KC21heF9iYWNrb2ZmGAMgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEh8KEmJhY2tvZmZfbXVsdGlwbGllchgEIAEoAUgBiAEBEhcKD3JldHJ5YWJsZV9jb2RlcxgFIAMoCRIuCgZidWRnZXQYBiABKAsyHi5nZW5zdmMub3B0aW9ucy52MS5SZXRyeUJ1ZGdldEIPCg1fbWF4X2F0dGVtcHRzQhUKE19iYWNrb2ZmX211bHRpcGxpZXIiXwoLUmV0cnlCdWRnZXQSFwoKbWF4X3Rva2VucxgBIAEoDUgAiAEBEhgKC3Rva2VuX3JhdGlvGAIgASgBSAGIAQFCDQoLX21heF90b2tlbnNCDgoMX3Rva2VuX3JhdGlvIo8BCglSYXRlTGltaXQSIAoTcmVxdWVzdHNfcGVyX3NlY29uZBgBIAEoAUgAiAEBEhIKBWJ1cnN0GAIgASgNSAGIAQESGQoMa2V5X21ldGFkYXRhGAMgASgJSAKIAQFCFgoUX3JlcXVlc3RzX3Blcl9zZWNvbmRCCAoGX2J1cnN0Qg8KDV9rZXlfbWV0YWRhdGEikAIKDkNpcmN1aXRCcmVha2VyEhcKDWZhaWx1cmVfcmF0aW8YASABKAFIABIeChRjb25zZWN1dGl2ZV9mYWlsdXJlcxgCIAEoDUgAEhoKDW1pbmltdW1fY2FsbHMYAyABKA1IAYgBARIwCg1vcGVuX2R1cmF0aW9uGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEh0KEGhhbGZfb3Blbl9wcm9iZXMYBSABKA1IAogBARIpCgZ3aW5kb3cYBiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb25CBgoEdHJpcEIQCg5fbWluaW11bV9jYWxsc0ITChFfaGFsZl9vcGVuX3Byb2JlcyJoChBDb25jdXJyZW5jeUxpbWl0EhsKDm1heF9jb25jdXJyZW50GAEgASgNSACIAQESFgoJbWF4X3F1ZXVlGAIgASgNSAGIAQFCEQoPX21heF9jb25jdXJyZW50QgwKCl9tYXhfcXVldWUiUAoEQXV0aBIpCgRtb2RlGAEgASgOMhsuZ2Vuc3ZjLm9wdGlvbnMudjEuQXV0aE1vZGUSDgoGc2NvcGVzGAIgAygJEg0KBXJvbGVzGAMgAygJKncKCEF1dGhNb2RlEhkKFUFVVEhfTU9ERV9VTlNQRUNJRklFRBAAEhIKDkFVVEhfTU9ERV9OT05FEAESEQoNQVVUSF9NT0RFX0pXVBACEhUKEUFVVEhfTU9ERV9BUElfS0VZEAMSEgoOQVVUSF9NT0RFX01UTFMQBDpWCgdzZXJ2aWNlEh8uZ29vZ2xlLnByb3RvYnVmLlNlcnZpY2VPcHRpb25zGPSTAyABKAsyGS5nZW5zdmMub3B0aW9ucy52MS5Qb2xpY3lSB3NlcnZpY2U6UwoGbWV0aG9kEh4uZ29vZ2xlLnByb3RvYnVmLk1ldGhvZE9wdGlvbnMY9JMDIAEoCzIZLmdlbnN2Yy5vcHRpb25zLnYxLlBvbGljeVIGbWV0aG9kYgZwcm90bzM", [file_google_protobuf_descriptor, file_google_protobuf_duration]);
 
 /**
  * The policies of a service or a method. Every part is optional; an absent part means "no such
@@ -94,6 +94,14 @@ export type Policy = Message<"gensvc.options.v1.Policy"> & {
    * @generated from field: gensvc.options.v1.Auth auth = 5;
    */
   auth?: Auth | undefined;
+
+  /**
+   * How many calls the server runs at once (a bulkhead), and how many more may wait for a slot.
+   * Enforced from issue 6; parsed and validated now.
+   *
+   * @generated from field: gensvc.options.v1.ConcurrencyLimit concurrency_limit = 6;
+   */
+  concurrencyLimit?: ConcurrencyLimit | undefined;
 };
 
 /**
@@ -151,6 +159,14 @@ export type RetryPolicy = Message<"gensvc.options.v1.RetryPolicy"> & {
    * @generated from field: repeated string retryable_codes = 5;
    */
   retryableCodes: string[];
+
+  /**
+   * Retry throttling, so that retries cannot multiply the traffic of an outage.
+   * Default: max_tokens 10, token_ratio 0.1. Enforced from issue 6; parsed and validated now.
+   *
+   * @generated from field: gensvc.options.v1.RetryBudget budget = 6;
+   */
+  budget?: RetryBudget | undefined;
 };
 
 /**
@@ -159,6 +175,40 @@ export type RetryPolicy = Message<"gensvc.options.v1.RetryPolicy"> & {
  */
 export const RetryPolicySchema: GenMessage<RetryPolicy> = /*@__PURE__*/
   messageDesc(file_gensvc_options_v1_options, 1);
+
+/**
+ * gRPC's retry throttling (gRFC A6): the client keeps a token count per called service, starting
+ * at max_tokens. Every failed call (its code is one of retryable_codes) takes 1 token, every
+ * successful call gives back token_ratio tokens (never above max_tokens), and retries are made
+ * only while the count is above max_tokens / 2. A total outage thus stops retries after
+ * max_tokens / 2 failures, and they resume as successes refill the count.
+ *
+ * @generated from message gensvc.options.v1.RetryBudget
+ */
+export type RetryBudget = Message<"gensvc.options.v1.RetryBudget"> & {
+  /**
+   * The size of the token count, and where it starts. Between 1 and 1000. Default: 10.
+   * Enforced from issue 6; parsed and validated now.
+   *
+   * @generated from field: optional uint32 max_tokens = 1;
+   */
+  maxTokens?: number | undefined;
+
+  /**
+   * Tokens a successful call gives back. Positive, at most max_tokens. Default: 0.1.
+   * Enforced from issue 6; parsed and validated now.
+   *
+   * @generated from field: optional double token_ratio = 2;
+   */
+  tokenRatio?: number | undefined;
+};
+
+/**
+ * Describes the message gensvc.options.v1.RetryBudget.
+ * Use `create(RetryBudgetSchema)` to create a new message.
+ */
+export const RetryBudgetSchema: GenMessage<RetryBudget> = /*@__PURE__*/
+  messageDesc(file_gensvc_options_v1_options, 2);
 
 /**
  * A token bucket per server instance: it holds `burst` tokens and refills at
@@ -199,7 +249,7 @@ export type RateLimit = Message<"gensvc.options.v1.RateLimit"> & {
  * Use `create(RateLimitSchema)` to create a new message.
  */
 export const RateLimitSchema: GenMessage<RateLimit> = /*@__PURE__*/
-  messageDesc(file_gensvc_options_v1_options, 2);
+  messageDesc(file_gensvc_options_v1_options, 3);
 
 /**
  * A client-side circuit breaker: while open, calls fail fast with UNAVAILABLE; after
@@ -271,7 +321,40 @@ export type CircuitBreaker = Message<"gensvc.options.v1.CircuitBreaker"> & {
  * Use `create(CircuitBreakerSchema)` to create a new message.
  */
 export const CircuitBreakerSchema: GenMessage<CircuitBreaker> = /*@__PURE__*/
-  messageDesc(file_gensvc_options_v1_options, 3);
+  messageDesc(file_gensvc_options_v1_options, 4);
+
+/**
+ * A bulkhead per server instance and method: at most max_concurrent calls run at once, up to
+ * max_queue more wait (first come, first served) until one ends, and any further call is rejected
+ * at once with RESOURCE_EXHAUSTED. A streaming call holds its slot until its stream ends.
+ *
+ * @generated from message gensvc.options.v1.ConcurrencyLimit
+ */
+export type ConcurrencyLimit = Message<"gensvc.options.v1.ConcurrencyLimit"> & {
+  /**
+   * Calls that may run at once. At least 1; required when concurrency_limit is set.
+   * Enforced from issue 6; parsed and validated now.
+   *
+   * @generated from field: optional uint32 max_concurrent = 1;
+   */
+  maxConcurrent?: number | undefined;
+
+  /**
+   * Calls that may wait for a slot. 0 rejects every call beyond max_concurrent. Default: 0.
+   * A waiting call leaves the queue when its deadline passes or it is cancelled.
+   * Enforced from issue 6; parsed and validated now.
+   *
+   * @generated from field: optional uint32 max_queue = 2;
+   */
+  maxQueue?: number | undefined;
+};
+
+/**
+ * Describes the message gensvc.options.v1.ConcurrencyLimit.
+ * Use `create(ConcurrencyLimitSchema)` to create a new message.
+ */
+export const ConcurrencyLimitSchema: GenMessage<ConcurrencyLimit> = /*@__PURE__*/
+  messageDesc(file_gensvc_options_v1_options, 5);
 
 /**
  * The authentication and authorization a call needs.
@@ -311,7 +394,7 @@ export type Auth = Message<"gensvc.options.v1.Auth"> & {
  * Use `create(AuthSchema)` to create a new message.
  */
 export const AuthSchema: GenMessage<Auth> = /*@__PURE__*/
-  messageDesc(file_gensvc_options_v1_options, 4);
+  messageDesc(file_gensvc_options_v1_options, 6);
 
 /**
  * How callers authenticate.
