@@ -41,6 +41,12 @@ export type { ClientEndpoint, ClientMiddleware, OutgoingCall, ParentCall } from 
 export { exceptFor, onlyFor } from "./middleware/select.js";
 export type { MethodMatcher } from "./middleware/select.js";
 export { recovery } from "./middleware/recovery.js";
+// Request validation with protovalidate (buf.validate rules), before the handler.
+export { validation } from "./validate/middleware.js";
+export type { ValidationOptions } from "./validate/middleware.js";
+export { hasValidationRules } from "./validate/rules.js";
+export { fieldPath, invalidArgument } from "./validate/violations.js";
+export type { FieldNameStyle } from "./validate/violations.js";
 export { levelForCode, logging, REQUEST_ID_KEY } from "./middleware/logging.js";
 export type { LoggingOptions } from "./middleware/logging.js";
 export { clientMetrics, createRpcMetrics, serverMetrics } from "./middleware/metrics.js";
