@@ -14,7 +14,9 @@ import { createRenderer, formatFile } from "../render/render.js";
 import { namesForServices } from "../render/view/names.js";
 import { initialPackageVersion, packageFiles } from "../render/view/package-files.js";
 import { openApiFiles } from "../openapi/files.js";
-import { messagesDir, serviceFiles, type FileView } from "../render/view/service-files.js";
+import { clientFiles, messagesDir, serviceFiles, type FileView } from "../render/view/service-files.js";
+import { deployContext } from "../deploy/context.js";
+import { packageDeployFiles, sharedComposeFiles, sharedProjectName } from "../deploy/files.js";
 import { generateMessageCode } from "./messages.js";
 import type { GenerateOptions } from "./options.js";
 
@@ -74,6 +76,10 @@ export async function generate(
       files.push({ ...file, path: prefix + file.path });
     }
   }
+  if (multiple) {
+    const members = model.packages.map((pkg) => ({ ctx: deployContext(pkg, packageNames.get(pkg)!, initialPackageVersion, options.deploy), dir: packageNames.get(pkg)! }));
+    files.push(...sharedComposeFiles(members, sharedProjectName(model.packages.map((p) => p.protoPackage))).map((f) => ({ ...f, userOwned: false })));
+  }
   return files.sort((a, b) => compareStrings(a.path, b.path));
 }
 
@@ -85,17 +91,22 @@ async function packageOutput(
   options: GenerateOptions,
 ): Promise<GeneratedFile[]> {
   const render = createRenderer();
-  const names = namesForServices(pkg.services);
+  // One naming pass over served and called services, so their folders and identifiers never clash.
+  const names = namesForServices([...pkg.services, ...pkg.clientServices]);
   const views: Array<FileView & { handler?: HandlerInfo }> = pkg.services.flatMap((service) =>
     serviceFiles({ service, names: names.get(service)!, header: headerFor([service.file]) }).map((view) =>
       view.template === handlerTemplate ? { ...view, handler: { service: service.typeName, methods: service.methods.map((m) => m.localName) } } : view,
     ),
   );
+  views.push(...pkg.clientServices.flatMap((service) => clientFiles({ service, names: names.get(service)!, header: headerFor([service.file]) })));
   const shared = packageFiles({ pkg, names, packageName, runtimeDependency: options.runtimeDependency, header: headerFor(pkg.files) });
   views.push(...shared.views);
+  const deploy = packageDeployFiles(deployContext(pkg, packageName, initialPackageVersion, options.deploy));
+  views.push(...deploy.views);
   const rendered = [
     ...views.map((v) => ({ path: v.path, content: render(v), userOwned: v.userOwned, ...(v.handler === undefined ? {} : { handler: v.handler }) })),
     ...shared.json.map((j) => ({ path: j.path, content: JSON.stringify(j.value, null, 2), userOwned: true })),
+    ...deploy.texts.map((t) => ({ ...t, userOwned: false })),
     ...openApiFiles(pkg, { version: initialPackageVersion }, headerFor(pkg.files)).map((f) => ({ ...f, userOwned: false })),
     ...generateMessageCode(request, importClosure(registry, pkg.files)).map((m) => ({
       path: `${messagesDir}/${m.path}`,

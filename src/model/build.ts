@@ -39,7 +39,27 @@ function buildPackage(protoPackage: string, services: DescService[], warnings: G
   const models = services.map(buildService);
   // One package is one HTTP server, so a route belongs to one binding across all its services.
   warnings.push(...dropShadowedBindings(models.flatMap((service) => service.methods)));
-  return { protoPackage, services: models, files: uniqueSorted(models.map((service) => service.file)) };
+  return {
+    protoPackage,
+    services: models,
+    files: uniqueSorted(models.map((service) => service.file)),
+    clientServices: importedServices(protoPackage, services).map(buildService),
+  };
+}
+
+/**
+ * The services of other proto packages declared in files that the files of `services` import
+ * directly (not transitively: a contract names what it depends on), by file name, then
+ * declaration order.
+ */
+function importedServices(protoPackage: string, services: readonly DescService[]): DescService[] {
+  const files = new Map<string, DescFile>();
+  for (const service of services) {
+    for (const dep of service.file.dependencies) {
+      if (dep.proto.package !== protoPackage && dep.services.length > 0) files.set(dep.proto.name, dep);
+    }
+  }
+  return uniqueSorted([...files.keys()]).flatMap((name) => files.get(name)!.services);
 }
 
 function requireFile(registry: FileRegistry, name: string): DescFile {

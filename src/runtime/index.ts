@@ -27,7 +27,7 @@ export type { ServerConfig, SettingDescription, SignalSource } from "./config.js
 
 // Running a service: lifecycle, admin port, logging, tracing set-up.
 export { startService } from "./service.js";
-export type { RunningService, ServicePackage, StartServiceOptions } from "./service.js";
+export type { BoundServices, RunningService, ServiceDependencies, ServicePackage, StartServiceOptions } from "./service.js";
 export { serveAdmin } from "./admin.js";
 export type { AdminServerHandle, AdminServerOptions } from "./admin.js";
 export { createLogger, LOG_LEVELS, silentLogger } from "./logger.js";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { BalancedConnection, LocalRegistry } from "../../src/runtime/index.js";
-import { ProductClient } from "../../generated-samples/ecommerce/src/gen/product/grpc-client.js";
+import { ProductClient } from "../../generated-samples/ecommerce/ecommerce-product-v1/src/gen/product/grpc-client.js";
 import { httpGet, metricSum } from "./probes.js";
 import { buildSample, Processes, waitUntil, type BuiltSample, type ServingSample } from "./sample-process.js";
 
@@ -18,7 +18,7 @@ const processes = new Processes();
 const cleanup: Array<() => unknown> = [];
 
 beforeAll(() => {
-  product = buildSample("ecommerce");
+  product = buildSample("ecommerce/ecommerce-product-v1");
   registryDir = mkdtempSync(join(tmpdir(), "gen-svc-fault-"));
 });
 afterEach(async () => {

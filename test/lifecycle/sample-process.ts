@@ -18,14 +18,14 @@ export interface BuiltSample {
 }
 
 /**
- * Compiles `generated-samples/<name>` with the sample's own tsconfig into a fresh folder under
+ * Compiles `generated-samples/<name>` (a folder path such as `ecommerce/ecommerce-order-v1`) with the sample's own tsconfig into a fresh folder under
  * `.tmp/` (git-ignored), so test files running at the same time never read a half-written
  * `dist/`. The output stays inside the repository so `gen-svc/runtime` and `@grpc/grpc-js`
  * resolve from its node_modules; `gen-svc/runtime` is the built `dist/` (`npm run build`).
  */
 export function buildSample(name: string): BuiltSample {
   mkdirSync(`${root}.tmp`, { recursive: true });
-  const dir = mkdtempSync(`${root}.tmp/lifecycle-${name}-`);
+  const dir = mkdtempSync(`${root}.tmp/lifecycle-${name.replaceAll("/", "-")}-`);
   const tsc = spawnSync(`${root}node_modules/.bin/tsc`, ["-p", `${root}generated-samples/${name}/tsconfig.json`, "--outDir", dir], {
     encoding: "utf8",
     timeout: 120_000,

@@ -12,12 +12,21 @@ import { mergeHandler } from "../../src/merge/merge.js";
 import { tempDir, testDeps } from "../cli/helpers.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const samples = ["greeter", "addsvc", "routeguide", "ecommerce"];
+// Example and package folder: ecommerce has two proto packages, so two packages in subfolders.
+const samples = [
+  ["greeter", ""],
+  ["addsvc", ""],
+  ["routeguide", ""],
+  ["ecommerce", "ecommerce-product-v1/"],
+  ["ecommerce", "ecommerce-order-v1/"],
+] as const;
 
-test.each(samples)("regenerating %s leaves its implemented handler byte for byte", async (sample) => {
-  const out = join(tempDir(), sample);
+test.each(samples)("regenerating %s %s leaves its implemented handler byte for byte", async (example, packageDir) => {
+  const generatedRoot = join(tempDir(), example);
   const deps = testDeps(root, { generate: lazyGenerate });
-  expect(await runCli(["generate", `proto-examples/${sample}`, "-o", out], deps)).toBe(0);
+  expect(await runCli(["generate", `proto-examples/${example}`, "-o", generatedRoot], deps)).toBe(0);
+  const out = join(generatedRoot, packageDir);
+  const sample = `${example}/${packageDir}`;
   const handlers = readdirSync(join(out, "src/handlers"));
   expect(handlers.length).toBeGreaterThan(0);
   for (const name of handlers) {

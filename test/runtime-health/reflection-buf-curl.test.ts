@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { registerGrpcServices as registerRouteGuide, serviceNames as routeGuideServices } from "../../generated-samples/routeguide/src/gen/server.js";
 import { file_routeguide_v1_route_guide } from "../../generated-samples/routeguide/src/gen/pb/routeguide/v1/route_guide_pb.js";
 import { RouteGuideHandler, sampleFeatures } from "../../generated-samples/routeguide/src/handlers/route-guide.js";
-import { registerGrpcServices as registerEcommerce, serviceNames as ecommerceServices } from "../../generated-samples/ecommerce/src/gen/server.js";
-import { file_ecommerce_product_v1_product } from "../../generated-samples/ecommerce/src/gen/pb/ecommerce/product/v1/product_pb.js";
-import { ProductHandler, sampleCatalogue } from "../../generated-samples/ecommerce/src/handlers/product.js";
+import { registerGrpcServices as registerEcommerce, serviceNames as ecommerceServices } from "../../generated-samples/ecommerce/ecommerce-product-v1/src/gen/server.js";
+import { file_ecommerce_product_v1_product } from "../../generated-samples/ecommerce/ecommerce-product-v1/src/gen/pb/ecommerce/product/v1/product_pb.js";
+import { ProductHandler, sampleCatalogue } from "../../generated-samples/ecommerce/ecommerce-product-v1/src/handlers/product.js";
 import { bufCurl, sortedLines, type ReflectProtocol } from "./buf-curl.js";
 import { serveWithHealth, type ServedWithHealth } from "./serve.js";
 

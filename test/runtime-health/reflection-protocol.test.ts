@@ -10,10 +10,10 @@ import {
   type ServerReflectionResponse,
 } from "../../src/runtime/gen/grpc/reflection/v1/reflection_pb.js";
 import { ServerReflection as ServerReflectionV1Alpha } from "../../src/runtime/gen/grpc/reflection/v1alpha/reflection_pb.js";
-import { registerGrpcServices, serviceNames } from "../../generated-samples/ecommerce/src/gen/server.js";
-import { file_ecommerce_product_v1_product } from "../../generated-samples/ecommerce/src/gen/pb/ecommerce/product/v1/product_pb.js";
-import { http } from "../../generated-samples/ecommerce/src/gen/pb/google/api/annotations_pb.js";
-import { ProductHandler } from "../../generated-samples/ecommerce/src/handlers/product.js";
+import { registerGrpcServices, serviceNames } from "../../generated-samples/ecommerce/ecommerce-product-v1/src/gen/server.js";
+import { file_ecommerce_product_v1_product } from "../../generated-samples/ecommerce/ecommerce-product-v1/src/gen/pb/ecommerce/product/v1/product_pb.js";
+import { http } from "../../generated-samples/ecommerce/ecommerce-product-v1/src/gen/pb/google/api/annotations_pb.js";
+import { ProductHandler } from "../../generated-samples/ecommerce/ecommerce-product-v1/src/handlers/product.js";
 import { collect, streamOf } from "../support/streams.js";
 import { serveWithHealth, type ServedWithHealth } from "./serve.js";
 

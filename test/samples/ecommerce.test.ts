@@ -3,9 +3,9 @@
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Code, ResourceInfoSchema, ServiceError } from "../../src/runtime/index.js";
-import { ProductClient } from "../../generated-samples/ecommerce/src/gen/product/grpc-client.js";
-import { registerGrpcServices } from "../../generated-samples/ecommerce/src/gen/server.js";
-import { ProductHandler } from "../../generated-samples/ecommerce/src/handlers/product.js";
+import { ProductClient } from "../../generated-samples/ecommerce/ecommerce-product-v1/src/gen/product/grpc-client.js";
+import { registerGrpcServices } from "../../generated-samples/ecommerce/ecommerce-product-v1/src/gen/server.js";
+import { ProductHandler } from "../../generated-samples/ecommerce/ecommerce-product-v1/src/handlers/product.js";
 import { Opened, rejectionOf } from "./serve.js";
 
 /** Calls a path the server does not serve, with raw grpc-js, and returns the status code. */

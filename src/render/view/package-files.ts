@@ -22,7 +22,8 @@ const kindLabels = { unary: "unary", server_streaming: "server streaming", clien
 /** package.json, tsconfig.json, README.md, .gitignore, src/gen/server.ts, src/gen/index.ts, src/main.ts. */
 export function packageFiles(ctx: PackageContext): { json: Array<{ path: string; value: unknown }>; views: FileView[] } {
   const services = ctx.pkg.services.map((s) => ({ ...ctx.names.get(s)!, typeName: s.typeName }));
-  const shared = { header: ctx.header, packageName: ctx.packageName, protoPackage: ctx.pkg.protoPackage || "(no package)", services };
+  const clients = ctx.pkg.clientServices.map((s) => ({ ...ctx.names.get(s)!, typeName: s.typeName }));
+  const shared = { header: ctx.header, packageName: ctx.packageName, protoPackage: ctx.pkg.protoPackage || "(no package)", services, clients };
   return {
     json: [
       { path: "package.json", value: packageJson(ctx) },
@@ -80,6 +81,7 @@ function tsconfigJson(): object {
 
 function readmeView(ctx: PackageContext): object {
   const first = ctx.pkg.services[0]?.methods[0];
+  const clients = ctx.pkg.clientServices.map((s) => ({ ...ctx.names.get(s)!, typeName: s.typeName }));
   return {
     packageName: ctx.packageName,
     protoPackage: ctx.pkg.protoPackage || "(no package)",
@@ -88,6 +90,8 @@ function readmeView(ctx: PackageContext): object {
     firstMethodPath: first?.path ?? "",
     // An empty default reads better as a word than as an empty code span.
     settings: serverSettings.map((setting) => ({ ...setting, defaultCell: setting.default === "" ? "(derived)" : `\`${setting.default}\`` })),
+    clients,
+    exampleClient: clients[0],
     services: ctx.pkg.services.map((s) => {
       const names = ctx.names.get(s)!;
       return {

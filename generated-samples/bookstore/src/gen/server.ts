@@ -7,6 +7,7 @@ import {
   type Middleware,
   type RunningService,
   type ServiceEndpoints,
+  type ServiceDependencies,
   type ServicePackage,
   type StartServiceOptions,
 } from "gen-svc/runtime";
@@ -60,13 +61,24 @@ export function serviceEndpoints(
 /** The fully qualified names of the services this package serves. */
 export const serviceNames = ["bookstore.v1.BookstoreService"] as const;
 
+/**
+ * The handlers, or a function that builds them from what they may depend on: `connect(name)`
+ * gives a connection to another service, found through the registry, for its generated client.
+ */
+export type HandlersSource = Handlers | ((dependencies: ServiceDependencies) => Handlers);
+
 /** This package as the runtime sees it: its services and how to register them. */
-export function servicePackage(handlers: Handlers): ServicePackage {
+export function servicePackage(source: HandlersSource): ServicePackage {
   return {
     name: "bookstore-v1",
     services: [bookstoreSpec],
-    register: (server, options) => registerGrpcServices(server, handlers, options),
-    endpoints: (middleware) => serviceEndpoints(handlers, middleware),
+    bind: (dependencies) => {
+      const handlers = typeof source === "function" ? source(dependencies) : source;
+      return {
+        register: (server, options) => registerGrpcServices(server, handlers, options),
+        endpoints: (middleware) => serviceEndpoints(handlers, middleware),
+      };
+    },
     openApiYaml,
   };
 }
@@ -78,7 +90,7 @@ export function servicePackage(handlers: Handlers): ServicePackage {
  * `shutdown()`; see the README for the settings and the shutdown sequence.
  */
 export function startServer(
-  handlers: Handlers,
+  handlers: HandlersSource,
   options: StartServiceOptions,
 ): Promise<RunningService> {
   return startService(servicePackage(handlers), options);
