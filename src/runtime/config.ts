@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { BALANCER_NAMES, type BalancerName } from "./balance/balancers.js";
 import { ConfigError } from "./config-error.js";
+import { POLICY_SETTINGS } from "./config-policy.js";
 import { SECURITY_SETTINGS } from "./config-security.js";
 import { parseRegistryUrl } from "./registry/url.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "./grpc/limits.js";
@@ -62,6 +63,8 @@ export interface ServerConfig {
   readonly apiKeysFile: string;
   /** JSON file mapping client certificate subjects to roles (mTLS). */
   readonly mtlsRolesFile: string;
+  /** Policy overrides (`POLICIES`): inline JSON or a JSON file's path, checked; "" for none. */
+  readonly policies: string;
 }
 
 /**
@@ -204,6 +207,7 @@ export const SERVER_SETTINGS: readonly SettingDescription[] = [
     parse: parseBalancer,
   },
   ...SECURITY_SETTINGS,
+  ...POLICY_SETTINGS,
 ] satisfies [
   SettingDescription<"host">,
   SettingDescription<"grpcPort">,
@@ -220,6 +224,7 @@ export const SERVER_SETTINGS: readonly SettingDescription[] = [
   SettingDescription<"advertiseHost">,
   SettingDescription<"balancer">,
   ...typeof SECURITY_SETTINGS,
+  ...typeof POLICY_SETTINGS,
 ];
 
 /**

@@ -150,4 +150,12 @@ export const serverSettings: readonly SettingDoc[] = [
     default: "",
     description: 'JSON file mapping client certificate principals (subject CN or SAN) to roles: { "principal": ["role"] }.',
   },
+  {
+    name: "Policy overrides",
+    env: "POLICIES",
+    flag: "--policies",
+    default: "",
+    description:
+      'Overrides of the contract\'s policies: JSON (or a JSON file\'s path) keyed by pkg.Service or pkg.Service/Method, e.g. {"shop.v1.Orders/List": {"rateLimit": {"requestsPerSecond": 50}}}; null removes a part.',
+  },
 ];
