@@ -36,7 +36,7 @@
 
 import type { GenEnum, GenExtension, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, extDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Duration, MethodOptions, ServiceOptions } from "@bufbuild/protobuf/wkt";
+import type { Duration, EnumOptions, EnumValueOptions, MethodOptions, ServiceOptions } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_descriptor, file_google_protobuf_duration } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -44,7 +44,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gensvc/options/v1/options.proto.
  */
 export const file_gensvc_options_v1_options: GenFile = /*@__PURE__*/
-  fileDesc("Ch9nZW5zdmMvb3B0aW9ucy92MS9vcHRpb25zLnByb3RvEhFnZW5zdmMub3B0aW9ucy52MSK4AgoGUG9saWN5EioKB3RpbWVvdXQYASABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SLQoFcmV0cnkYAiABKAsyHi5nZW5zdmMub3B0aW9ucy52MS5SZXRyeVBvbGljeRIwCgpyYXRlX2xpbWl0GAMgASgLMhwuZ2Vuc3ZjLm9wdGlvbnMudjEuUmF0ZUxpbWl0EjoKD2NpcmN1aXRfYnJlYWtlchgEIAEoCzIhLmdlbnN2Yy5vcHRpb25zLnYxLkNpcmN1aXRCcmVha2VyEiUKBGF1dGgYBSABKAsyFy5nZW5zdmMub3B0aW9ucy52MS5BdXRoEj4KEWNvbmN1cnJlbmN5X2xpbWl0GAYgASgLMiMuZ2Vuc3ZjLm9wdGlvbnMudjEuQ29uY3VycmVuY3lMaW1pdCKeAgoLUmV0cnlQb2xpY3kSGQoMbWF4X2F0dGVtcHRzGAEgASgNSACIAQESMgoPaW5pdGlhbF9iYWNrb2ZmGAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEi4KC21heF9iYWNrb2ZmGAMgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEh8KEmJhY2tvZmZfbXVsdGlwbGllchgEIAEoAUgBiAEBEhcKD3JldHJ5YWJsZV9jb2RlcxgFIAMoCRIuCgZidWRnZXQYBiABKAsyHi5nZW5zdmMub3B0aW9ucy52MS5SZXRyeUJ1ZGdldEIPCg1fbWF4X2F0dGVtcHRzQhUKE19iYWNrb2ZmX211bHRpcGxpZXIiXwoLUmV0cnlCdWRnZXQSFwoKbWF4X3Rva2VucxgBIAEoDUgAiAEBEhgKC3Rva2VuX3JhdGlvGAIgASgBSAGIAQFCDQoLX21heF90b2tlbnNCDgoMX3Rva2VuX3JhdGlvIo8BCglSYXRlTGltaXQSIAoTcmVxdWVzdHNfcGVyX3NlY29uZBgBIAEoAUgAiAEBEhIKBWJ1cnN0GAIgASgNSAGIAQESGQoMa2V5X21ldGFkYXRhGAMgASgJSAKIAQFCFgoUX3JlcXVlc3RzX3Blcl9zZWNvbmRCCAoGX2J1cnN0Qg8KDV9rZXlfbWV0YWRhdGEikAIKDkNpcmN1aXRCcmVha2VyEhcKDWZhaWx1cmVfcmF0aW8YASABKAFIABIeChRjb25zZWN1dGl2ZV9mYWlsdXJlcxgCIAEoDUgAEhoKDW1pbmltdW1fY2FsbHMYAyABKA1IAYgBARIwCg1vcGVuX2R1cmF0aW9uGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEh0KEGhhbGZfb3Blbl9wcm9iZXMYBSABKA1IAogBARIpCgZ3aW5kb3cYBiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb25CBgoEdHJpcEIQCg5fbWluaW11bV9jYWxsc0ITChFfaGFsZl9vcGVuX3Byb2JlcyJoChBDb25jdXJyZW5jeUxpbWl0EhsKDm1heF9jb25jdXJyZW50GAEgASgNSACIAQESFgoJbWF4X3F1ZXVlGAIgASgNSAGIAQFCEQoPX21heF9jb25jdXJyZW50QgwKCl9tYXhfcXVldWUiUAoEQXV0aBIpCgRtb2RlGAEgASgOMhsuZ2Vuc3ZjLm9wdGlvbnMudjEuQXV0aE1vZGUSDgoGc2NvcGVzGAIgAygJEg0KBXJvbGVzGAMgAygJKncKCEF1dGhNb2RlEhkKFUFVVEhfTU9ERV9VTlNQRUNJRklFRBAAEhIKDkFVVEhfTU9ERV9OT05FEAESEQoNQVVUSF9NT0RFX0pXVBACEhUKEUFVVEhfTU9ERV9BUElfS0VZEAMSEgoOQVVUSF9NT0RFX01UTFMQBDpWCgdzZXJ2aWNlEh8uZ29vZ2xlLnByb3RvYnVmLlNlcnZpY2VPcHRpb25zGPSTAyABKAsyGS5nZW5zdmMub3B0aW9ucy52MS5Qb2xpY3lSB3NlcnZpY2U6UwoGbWV0aG9kEh4uZ29vZ2xlLnByb3RvYnVmLk1ldGhvZE9wdGlvbnMY9JMDIAEoCzIZLmdlbnN2Yy5vcHRpb25zLnYxLlBvbGljeVIGbWV0aG9kYgZwcm90bzM", [file_google_protobuf_descriptor, file_google_protobuf_duration]);
+  fileDesc("Ch9nZW5zdmMvb3B0aW9ucy92MS9vcHRpb25zLnByb3RvEhFnZW5zdmMub3B0aW9ucy52MSK4AgoGUG9saWN5EioKB3RpbWVvdXQYASABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SLQoFcmV0cnkYAiABKAsyHi5nZW5zdmMub3B0aW9ucy52MS5SZXRyeVBvbGljeRIwCgpyYXRlX2xpbWl0GAMgASgLMhwuZ2Vuc3ZjLm9wdGlvbnMudjEuUmF0ZUxpbWl0EjoKD2NpcmN1aXRfYnJlYWtlchgEIAEoCzIhLmdlbnN2Yy5vcHRpb25zLnYxLkNpcmN1aXRCcmVha2VyEiUKBGF1dGgYBSABKAsyFy5nZW5zdmMub3B0aW9ucy52MS5BdXRoEj4KEWNvbmN1cnJlbmN5X2xpbWl0GAYgASgLMiMuZ2Vuc3ZjLm9wdGlvbnMudjEuQ29uY3VycmVuY3lMaW1pdCKeAgoLUmV0cnlQb2xpY3kSGQoMbWF4X2F0dGVtcHRzGAEgASgNSACIAQESMgoPaW5pdGlhbF9iYWNrb2ZmGAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEi4KC21heF9iYWNrb2ZmGAMgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEh8KEmJhY2tvZmZfbXVsdGlwbGllchgEIAEoAUgBiAEBEhcKD3JldHJ5YWJsZV9jb2RlcxgFIAMoCRIuCgZidWRnZXQYBiABKAsyHi5nZW5zdmMub3B0aW9ucy52MS5SZXRyeUJ1ZGdldEIPCg1fbWF4X2F0dGVtcHRzQhUKE19iYWNrb2ZmX211bHRpcGxpZXIiXwoLUmV0cnlCdWRnZXQSFwoKbWF4X3Rva2VucxgBIAEoDUgAiAEBEhgKC3Rva2VuX3JhdGlvGAIgASgBSAGIAQFCDQoLX21heF90b2tlbnNCDgoMX3Rva2VuX3JhdGlvIo8BCglSYXRlTGltaXQSIAoTcmVxdWVzdHNfcGVyX3NlY29uZBgBIAEoAUgAiAEBEhIKBWJ1cnN0GAIgASgNSAGIAQESGQoMa2V5X21ldGFkYXRhGAMgASgJSAKIAQFCFgoUX3JlcXVlc3RzX3Blcl9zZWNvbmRCCAoGX2J1cnN0Qg8KDV9rZXlfbWV0YWRhdGEikAIKDkNpcmN1aXRCcmVha2VyEhcKDWZhaWx1cmVfcmF0aW8YASABKAFIABIeChRjb25zZWN1dGl2ZV9mYWlsdXJlcxgCIAEoDUgAEhoKDW1pbmltdW1fY2FsbHMYAyABKA1IAYgBARIwCg1vcGVuX2R1cmF0aW9uGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEh0KEGhhbGZfb3Blbl9wcm9iZXMYBSABKA1IAogBARIpCgZ3aW5kb3cYBiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb25CBgoEdHJpcEIQCg5fbWluaW11bV9jYWxsc0ITChFfaGFsZl9vcGVuX3Byb2JlcyJoChBDb25jdXJyZW5jeUxpbWl0EhsKDm1heF9jb25jdXJyZW50GAEgASgNSACIAQESFgoJbWF4X3F1ZXVlGAIgASgNSAGIAQFCEQoPX21heF9jb25jdXJyZW50QgwKCl9tYXhfcXVldWUiUAoEQXV0aBIpCgRtb2RlGAEgASgOMhsuZ2Vuc3ZjLm9wdGlvbnMudjEuQXV0aE1vZGUSDgoGc2NvcGVzGAIgAygJEg0KBXJvbGVzGAMgAygJIh4KDEVycm9yQ2F0YWxvZxIOCgZkb21haW4YASABKAkiRwoPRXJyb3JEZWZpbml0aW9uEgwKBGNvZGUYASABKAkSDwoHbWVzc2FnZRgCIAEoCRIVCg1tZXRhZGF0YV9rZXlzGAMgAygJKncKCEF1dGhNb2RlEhkKFUFVVEhfTU9ERV9VTlNQRUNJRklFRBAAEhIKDkFVVEhfTU9ERV9OT05FEAESEQoNQVVUSF9NT0RFX0pXVBACEhUKEUFVVEhfTU9ERV9BUElfS0VZEAMSEgoOQVVUSF9NT0RFX01UTFMQBDpWCgdzZXJ2aWNlEh8uZ29vZ2xlLnByb3RvYnVmLlNlcnZpY2VPcHRpb25zGPSTAyABKAsyGS5nZW5zdmMub3B0aW9ucy52MS5Qb2xpY3lSB3NlcnZpY2U6UwoGbWV0aG9kEh4uZ29vZ2xlLnByb3RvYnVmLk1ldGhvZE9wdGlvbnMY9JMDIAEoCzIZLmdlbnN2Yy5vcHRpb25zLnYxLlBvbGljeVIGbWV0aG9kOmQKDWVycm9yX2NhdGFsb2cSHC5nb29nbGUucHJvdG9idWYuRW51bU9wdGlvbnMY9JMDIAEoCzIfLmdlbnN2Yy5vcHRpb25zLnYxLkVycm9yQ2F0YWxvZ1IMZXJyb3JDYXRhbG9nOl0KBWVycm9yEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMY9JMDIAEoCzIiLmdlbnN2Yy5vcHRpb25zLnYxLkVycm9yRGVmaW5pdGlvblIFZXJyb3JiBnByb3RvMw", [file_google_protobuf_descriptor, file_google_protobuf_duration]);
 
 /**
  * The policies of a service or a method. Every part is optional; an absent part means "no such
@@ -397,6 +397,66 @@ export const AuthSchema: GenMessage<Auth> = /*@__PURE__*/
   messageDesc(file_gensvc_options_v1_options, 6);
 
 /**
+ * An enum that lists the errors of a domain.
+ *
+ * @generated from message gensvc.options.v1.ErrorCatalog
+ */
+export type ErrorCatalog = Message<"gensvc.options.v1.ErrorCatalog"> & {
+  /**
+   * The `google.rpc.ErrorInfo.domain` of every error of the catalog: the service or the company
+   * that owns the reasons, e.g. "bookstore.example.com". Required; no whitespace.
+   *
+   * @generated from field: string domain = 1;
+   */
+  domain: string;
+};
+
+/**
+ * Describes the message gensvc.options.v1.ErrorCatalog.
+ * Use `create(ErrorCatalogSchema)` to create a new message.
+ */
+export const ErrorCatalogSchema: GenMessage<ErrorCatalog> = /*@__PURE__*/
+  messageDesc(file_gensvc_options_v1_options, 7);
+
+/**
+ * One error of a catalog.
+ *
+ * @generated from message gensvc.options.v1.ErrorDefinition
+ */
+export type ErrorDefinition = Message<"gensvc.options.v1.ErrorDefinition"> & {
+  /**
+   * The status code, by its google.rpc.Code name in upper case ("NOT_FOUND"); "OK" is not an
+   * error. Required.
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * The message of the error when the constructor is not given one. Default: the reason in lower
+   * case words ("shelf not empty").
+   *
+   * @generated from field: string message = 2;
+   */
+  message: string;
+
+  /**
+   * The keys of `google.rpc.ErrorInfo.metadata` the constructor requires, in lowerCamelCase
+   * ("shelf", "maxBooks"), each once. Default: none (the constructor takes no metadata).
+   *
+   * @generated from field: repeated string metadata_keys = 3;
+   */
+  metadataKeys: string[];
+};
+
+/**
+ * Describes the message gensvc.options.v1.ErrorDefinition.
+ * Use `create(ErrorDefinitionSchema)` to create a new message.
+ */
+export const ErrorDefinitionSchema: GenMessage<ErrorDefinition> = /*@__PURE__*/
+  messageDesc(file_gensvc_options_v1_options, 8);
+
+/**
  * How callers authenticate.
  *
  * @generated from enum gensvc.options.v1.AuthMode
@@ -460,4 +520,20 @@ export const service: GenExtension<ServiceOptions, Policy> = /*@__PURE__*/
  */
 export const method: GenExtension<MethodOptions, Policy> = /*@__PURE__*/
   extDesc(file_gensvc_options_v1_options, 1);
+
+/**
+ * Marks the enum as an error catalog. 51700, like the policies, is in the in-house range.
+ *
+ * @generated from extension: gensvc.options.v1.ErrorCatalog error_catalog = 51700;
+ */
+export const error_catalog: GenExtension<EnumOptions, ErrorCatalog> = /*@__PURE__*/
+  extDesc(file_gensvc_options_v1_options, 2);
+
+/**
+ * The error one value of a catalog stands for.
+ *
+ * @generated from extension: gensvc.options.v1.ErrorDefinition error = 51700;
+ */
+export const error: GenExtension<EnumValueOptions, ErrorDefinition> = /*@__PURE__*/
+  extDesc(file_gensvc_options_v1_options, 3);
 
