@@ -41,6 +41,25 @@ export type { ClientEndpoint, ClientMiddleware, OutgoingCall, ParentCall } from 
 export { exceptFor, onlyFor } from "./middleware/select.js";
 export type { MethodMatcher } from "./middleware/select.js";
 export { recovery } from "./middleware/recovery.js";
+// Authentication (JWT, API key, mTLS) per method's auth policy, and TLS for both transports.
+export { authentication, authorize, authPolicyOf } from "./auth/middleware.js";
+export type { Authenticators } from "./auth/middleware.js";
+export { authenticatorsFromConfig } from "./auth/config.js";
+export type { AuthSettings } from "./auth/config.js";
+export { bearerToken, jwtAuthenticator, localJwks, remoteJwks } from "./auth/jwt.js";
+export type { Authenticator, JwtAuthenticatorOptions, RemoteJwksOptions } from "./auth/jwt.js";
+export { API_KEY_METADATA, apiKeyAuthenticator, parseApiKeys } from "./auth/api-key.js";
+export type { ApiKeyEntry } from "./auth/api-key.js";
+export { certificatePrincipal, mtlsAuthenticator, parseCertificateRoles } from "./auth/mtls.js";
+export type { CertificateRoles } from "./auth/mtls.js";
+export { apiKeyAuth, bearerAuth } from "./auth/client.js";
+export type { CredentialSource } from "./auth/client.js";
+export type { AuthMode, Principal } from "./auth/principal.js";
+export { permissionDenied, unauthenticated } from "./auth/errors.js";
+export { grpcChannelCredentials, grpcServerCredentials, httpsServerOptions, loadServerTls, tlsConnectOptions } from "./tls.js";
+export type { ClientTls, ServerTls, TlsSettings } from "./tls.js";
+export { JWT_ALGORITHMS } from "./config-security.js";
+
 // Request validation with protovalidate (buf.validate rules), before the handler.
 export { validation } from "./validate/middleware.js";
 export type { ValidationOptions } from "./validate/middleware.js";
