@@ -16,6 +16,9 @@ import type { GrpcServiceOptions } from "./grpc/server.js";
 import { file_grpc_health_v1_health } from "./gen/grpc/health/v1/health_pb.js";
 import { HealthService } from "./health/health-service.js";
 import { createLogger, type Logger } from "./logger.js";
+import { authenticatorsFromConfig } from "./auth/config.js";
+import { authentication, requireAuthenticators, type Authenticators } from "./auth/middleware.js";
+import { grpcServerCredentials, loadServerTls, type ServerTls } from "./tls.js";
 import { logging } from "./middleware/logging.js";
 import { clientMetrics, createRpcMetrics, serverMetrics } from "./middleware/metrics.js";
 import { recovery } from "./middleware/recovery.js";
@@ -65,7 +68,7 @@ export interface StartServiceOptions {
   config: ServerConfig;
   /** Where `OTEL_*` variables are read from, usually `process.env`; default none (tracing off). */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Your own middleware; it runs inside the defaults (tracing, metrics, logging, recovery). */
+  /** Your own middleware; it runs inside the defaults (tracing, metrics, logging, recovery, authentication). */
   middleware?: readonly Middleware[];
   /** Default: a pino logger on stdout at `config.logLevel`. */
   logger?: Logger;
@@ -79,8 +82,14 @@ export interface StartServiceOptions {
   serviceRegistry?: ServiceRegistry;
   /** The version registered with the instances; default "0.0.0". */
   version?: string;
-  /** Default: insecure (plaintext). */
+  /** Default: TLS when `TLS_CERT_FILE`/`TLS_KEY_FILE` are set (mTLS with `TLS_CLIENT_CA_FILE`), else plaintext. */
   credentials?: grpc.ServerCredentials;
+  /**
+   * Who verifies callers, per auth mode, for methods whose policy asks for authentication.
+   * Default: built from the settings (JWT_JWKS_URL or JWT_JWKS_FILE, API_KEYS_FILE, mTLS); a
+   * mode some method uses without an authenticator stops the start with a ConfigError.
+   */
+  authenticators?: Authenticators;
 }
 
 /** A started service. */
@@ -123,6 +132,8 @@ export interface RunningService {
 export async function startService(pkg: ServicePackage, options: StartServiceOptions): Promise<RunningService> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ name: pkg.name, level: config.logLevel });
+  // Before anything opens: a wrong TLS or auth setting stops the start with nothing to close.
+  const { tls, authenticators } = await securityOf(pkg, options);
   const tracing = await startTracing(pkg.name, options.env ?? {});
   const metricsRegistry = options.metricsRegistry ?? defaultMetricsRegistry();
   const health = new HealthService(pkg.services.map((s) => s.typeName));
@@ -132,6 +143,8 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
     serverMetrics(createRpcMetrics(metricsRegistry, "server")),
     logging({ logger, callsPerSecond: config.logCallsPerSecond }),
     recovery(),
+    // After tracing and logging (refusals are traced and logged), before the user's middleware (which sees ctx.auth).
+    ...(authenticators ? [authentication(authenticators)] : []),
     ...(options.middleware ?? []),
   ];
   const clientMiddleware = [clientTracing({ tracerProvider: tracing.tracerProvider }), clientMetrics(createRpcMetrics(metricsRegistry, "client"))];
@@ -154,9 +167,10 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
       serveAdmin({ host: config.host, port: config.adminPort, registry: metricsRegistry, isReady: () => ready, logger }),
     );
     opened.push(() => admin.close());
-    const grpcServer = await startGrpc(pkg, bound, options, middleware, logger, health);
+    const credentials = options.credentials ?? (tls ? grpcServerCredentials(tls) : undefined);
+    const grpcServer = await startGrpc(pkg, bound, { ...options, ...(credentials ? { credentials } : {}) }, middleware, logger, health);
     opened.push(() => grpcServer.shutdown(0));
-    const httpServer = await startHttp(pkg, bound, config, middleware, logger);
+    const httpServer = await startHttp(pkg, bound, config, middleware, logger, tls);
     if (httpServer) opened.push(() => httpServer.shutdown(0));
     return { admin, grpcServer, httpServer, registrar, connect };
   });
@@ -233,7 +247,14 @@ function startGrpc(pkg: ServicePackage, bound: BoundServices, options: StartServ
 }
 
 /** The HTTP/JSON server over the same endpoints, unless `HTTP_PORT` is off (or the package predates HTTP). */
-async function startHttp(pkg: ServicePackage, bound: BoundServices, config: ServerConfig, middleware: readonly Middleware[], logger: Logger): Promise<HttpServerHandle | undefined> {
+async function startHttp(
+  pkg: ServicePackage,
+  bound: BoundServices,
+  config: ServerConfig,
+  middleware: readonly Middleware[],
+  logger: Logger,
+  tls: ServerTls | undefined,
+): Promise<HttpServerHandle | undefined> {
   const port = config.httpPort;
   if (port === "off" || !bound.endpoints) return undefined;
   const transcoder = createHttpTranscoder({
@@ -243,7 +264,19 @@ async function startHttp(pkg: ServicePackage, bound: BoundServices, config: Serv
     defaultRoutes: config.httpDefaultRoutes,
     documents: pkg.openApiYaml === undefined ? {} : { "/openapi.yaml": { contentType: "application/yaml", body: pkg.openApiYaml } },
   });
-  return listening("HTTP_PORT", config.host, port, () => serveHttp({ host: config.host, port, transcoder }));
+  return listening("HTTP_PORT", config.host, port, () => serveHttp({ host: config.host, port, transcoder, ...(tls ? { tls } : {}) }));
+}
+
+/**
+ * The server's TLS material and the authenticators its methods need (none when no method asks
+ * for authentication); ConfigError for a setting that is missing or wrong.
+ */
+async function securityOf(pkg: ServicePackage, options: StartServiceOptions): Promise<{ tls: ServerTls | undefined; authenticators: Authenticators | undefined }> {
+  const tls = await loadServerTls(options.config);
+  const methods = pkg.services.flatMap((service) => Object.values(service.methods));
+  const authenticators = options.authenticators ?? (await authenticatorsFromConfig(options.config, methods));
+  requireAuthenticators(authenticators, methods);
+  return { tls, authenticators: Object.keys(authenticators).length > 0 ? authenticators : undefined };
 }
 
 /**

@@ -5,6 +5,7 @@
  * `ctx.auth`. Methods without an auth policy, or with mode `none`, pass untouched.
  */
 import { Code } from "../code.js";
+import { ConfigError } from "../config-error.js";
 import type { Middleware } from "../endpoint.js";
 import { ServiceError } from "../errors.js";
 import type { AuthPolicy } from "../policy/types.js";
@@ -52,4 +53,11 @@ export function modesUsed(methods: Iterable<MethodSpec>): Set<Exclude<AuthMode, 
     if (mode !== undefined && mode !== "none") modes.add(mode);
   }
   return modes;
+}
+
+/** Throws ConfigError naming the first auth mode that `methods` use and `authenticators` lack. */
+export function requireAuthenticators(authenticators: Authenticators, methods: Iterable<MethodSpec>): void {
+  for (const mode of modesUsed(methods)) {
+    if (!authenticators[mode]) throw new ConfigError(`auth mode ${mode}: methods require it but no authenticator is configured for it`);
+  }
 }
