@@ -29,7 +29,8 @@ interface Subject {
 const subjects: Subject[] = [
   {
     name: "generated echo service (startServer: health, reflection, admin port, metrics, logging, tracing off)",
-    script: `${root}generated-samples/echo/dist/src/main.js`,
+    // `npm run bench` points ECHO_DIST at the echo service it generates into .tmp/bench/echo.
+    script: `${process.env["ECHO_DIST"] ?? `${root}generated-samples/echo/dist`}/src/main.js`,
     env: (port) => ({ HOST: "127.0.0.1", GRPC_PORT: String(port), ADMIN_PORT: "0", HTTP_PORT: "0" }),
   },
   {
@@ -158,7 +159,11 @@ async function main(): Promise<void> {
   const report = render(samples, bare);
   console.log(report);
   mkdirSync(`${root}bench/results`, { recursive: true });
-  writeFileSync(`${root}bench/results/startup.md`, report);
+  writeFileSync(process.env["STARTUP_MD"] ?? `${root}bench/results/startup.md`, report);
+  // Every sample (spawn to healthy, ms), machine-readable, for bench/run.mjs; STARTUP_MD/STARTUP_JSON move both files.
+  const toHealthy = (subject: Subject) => samples.get(subject)!.map((sample) => sample.toHealthy);
+  const json = { generated: toHealthy(subjects[0]!), baseline: toHealthy(subjects[1]!), bareNode: bare };
+  writeFileSync(process.env["STARTUP_JSON"] ?? `${root}bench/results/startup.json`, `${JSON.stringify(json)}\n`);
 }
 
 function render(samples: Map<Subject, Sample[]>, bare: number[]): string {
