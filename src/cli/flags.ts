@@ -20,6 +20,14 @@ export const optionFlags: readonly OptionFlag[] = [
   { key: "package_name", valueName: "name", description: "npm package name (default: derived from the proto package)", repeatable: false },
   { key: "runtime", valueName: "spec", description: "version spec of the gen-svc runtime dependency (default: ^<gen-svc version>)", repeatable: false },
   { key: "messages", valueName: "backend", description: "message code backend (protobuf-es)", repeatable: false },
+  { key: "deploy", valueName: "targets", description: "deployment files: docker,compose,k8s (default all) or none; repeatable", repeatable: true },
+  { key: "image", valueName: "name", description: "container image name (default: the npm package name without scope)", repeatable: false },
+  { key: "image_registry", valueName: "prefix", description: "image registry prefix, e.g. ghcr.io/acme (default: none)", repeatable: false },
+  { key: "replicas", valueName: "count", description: "Kubernetes replicas, the autoscaler's minimum (default 2)", repeatable: false },
+  { key: "cpu_request", valueName: "quantity", description: "Kubernetes CPU request (default 100m)", repeatable: false },
+  { key: "cpu_limit", valueName: "quantity", description: "Kubernetes CPU limit (default 1)", repeatable: false },
+  { key: "memory_request", valueName: "quantity", description: "Kubernetes memory request (default 128Mi)", repeatable: false },
+  { key: "memory_limit", valueName: "quantity", description: "Kubernetes memory limit (default 512Mi)", repeatable: false },
 ];
 
 /** `package_name` -> `package-name`: the flag's long name without dashes. */
