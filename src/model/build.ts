@@ -3,6 +3,7 @@
  */
 import type { DescFile, DescService, FileRegistry } from "@bufbuild/protobuf";
 import { GenerationError } from "./errors.js";
+import { errorCatalogsOf } from "./error-catalog.js";
 import { dropShadowedBindings } from "./http-overlap.js";
 import { buildService } from "./service.js";
 import type { ApiModel, GenerationWarning, PackageModel } from "./types.js";
@@ -44,6 +45,7 @@ function buildPackage(protoPackage: string, services: DescService[], warnings: G
     services: models,
     files: uniqueSorted(models.map((service) => service.file)),
     clientServices: importedServices(protoPackage, services).map(buildService),
+    errorCatalogs: errorCatalogsOf(protoPackage, services),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { DescMessage, DescMethod, DescService } from "@bufbuild/protobuf";
 import type { PathTemplate } from "../runtime/http/path-template.js";
+import type { ErrorCatalogModel } from "./error-catalog.js";
 
 /** How a method streams: the four gRPC call kinds. */
 export type StreamingKind = "unary" | "server_streaming" | "client_streaming" | "bidi_streaming";
@@ -164,6 +165,8 @@ export interface PackageModel {
    * its contract depends on. Sorted like `services`.
    */
   clientServices: ServiceModel[];
+  /** Enums of the package marked as error catalogs: the package gets typed errors for them. */
+  errorCatalogs: ErrorCatalogModel[];
 }
 
 /**

@@ -15,6 +15,8 @@ export type {
 } from "./endpoint.js";
 export { INTERNAL_ERROR_MESSAGE, packDetail, RemoteServiceError, ServiceError, toCode } from "./errors.js";
 export type { ServiceErrorOptions } from "./errors.js";
+export { catalogError, errorInfoOf, hasErrorReason } from "./error-info.js";
+export type { CatalogErrorOptions, CatalogErrorSpec } from "./error-info.js";
 export { Metadata } from "./metadata.js";
 export type { MetadataInit, MetadataValue } from "./metadata.js";
 export type { Idempotency, MessageCodec, MethodKind, MethodSpec, ServiceSpec } from "./spec.js";

@@ -1,6 +1,7 @@
 /** View models of the package-level files: manifest files, README, server wiring, main.ts. */
 import type { MethodModel, PackageModel } from "../../model/types.js";
 import { dependencyVersions, devDependencyVersions } from "../versions.js";
+import { errorsView } from "./errors.js";
 import type { ServiceNames } from "./names.js";
 import type { FileView } from "./service-files.js";
 import { serverSettings } from "./settings.js";
@@ -19,11 +20,12 @@ export const initialPackageVersion = "0.1.0";
 
 const kindLabels = { unary: "unary", server_streaming: "server streaming", client_streaming: "client streaming", bidi_streaming: "bidi streaming" };
 
-/** package.json, tsconfig.json, README.md, .gitignore, src/gen/server.ts, src/gen/index.ts, src/main.ts. */
+/** package.json, tsconfig.json, README.md, .gitignore, src/gen/server.ts, src/gen/index.ts, src/gen/errors.ts (with error catalogs), src/main.ts. */
 export function packageFiles(ctx: PackageContext): { json: Array<{ path: string; value: unknown }>; views: FileView[] } {
   const services = ctx.pkg.services.map((s) => ({ ...ctx.names.get(s)!, typeName: s.typeName }));
   const clients = ctx.pkg.clientServices.map((s) => ({ ...ctx.names.get(s)!, typeName: s.typeName }));
-  const shared = { header: ctx.header, packageName: ctx.packageName, protoPackage: ctx.pkg.protoPackage || "(no package)", services, clients };
+  const errors = errorsView(ctx.header, ctx.pkg.errorCatalogs);
+  const shared = { header: ctx.header, packageName: ctx.packageName, protoPackage: ctx.pkg.protoPackage || "(no package)", services, clients, hasErrors: errors !== undefined };
   return {
     json: [
       { path: "package.json", value: packageJson(ctx) },
@@ -34,6 +36,7 @@ export function packageFiles(ctx: PackageContext): { json: Array<{ path: string;
       { path: ".gitignore", template: "gitignore", userOwned: true, view: {} },
       { path: "src/gen/server.ts", template: "src/gen/server.ts", userOwned: false, view: { ...shared, serviceNameList: services.map((s) => JSON.stringify(s.typeName)).join(", "), specList: services.map((s) => s.spec).join(", ") } },
       { path: "src/gen/index.ts", template: "src/gen/index.ts", userOwned: false, view: shared },
+      ...(errors ? [{ path: "src/gen/errors.ts", template: "src/gen/errors.ts", userOwned: false, view: errors }] : []),
       { path: "src/main.ts", template: "src/main.ts", userOwned: true, view: shared },
     ],
   };
