@@ -16,7 +16,8 @@ import { initialPackageVersion, packageFiles } from "../render/view/package-file
 import { openApiFiles } from "../openapi/files.js";
 import { clientFiles, messagesDir, serviceFiles, type FileView } from "../render/view/service-files.js";
 import { deployContext } from "../deploy/context.js";
-import { packageDeployFiles, sharedComposeFiles, sharedProjectName } from "../deploy/files.js";
+import { packageDeployFiles, sharedComposeFiles } from "../deploy/files.js";
+import { readmeDeployView } from "../deploy/readme.js";
 import { generateMessageCode } from "./messages.js";
 import type { GenerateOptions } from "./options.js";
 
@@ -78,7 +79,7 @@ export async function generate(
   }
   if (multiple) {
     const members = model.packages.map((pkg) => ({ ctx: deployContext(pkg, packageNames.get(pkg)!, initialPackageVersion, options.deploy), dir: packageNames.get(pkg)! }));
-    files.push(...sharedComposeFiles(members, sharedProjectName(model.packages.map((p) => p.protoPackage))).map((f) => ({ ...f, userOwned: false })));
+    files.push(...sharedComposeFiles(members).map((f) => ({ ...f, userOwned: false })));
   }
   return files.sort((a, b) => compareStrings(a.path, b.path));
 }
@@ -99,9 +100,10 @@ async function packageOutput(
     ),
   );
   views.push(...pkg.clientServices.flatMap((service) => clientFiles({ service, names: names.get(service)!, header: headerFor([service.file]) })));
-  const shared = packageFiles({ pkg, names, packageName, runtimeDependency: options.runtimeDependency, header: headerFor(pkg.files) });
+  const deployment = deployContext(pkg, packageName, initialPackageVersion, options.deploy);
+  const shared = packageFiles({ pkg, names, packageName, runtimeDependency: options.runtimeDependency, header: headerFor(pkg.files), deploy: readmeDeployView(deployment) });
   views.push(...shared.views);
-  const deploy = packageDeployFiles(deployContext(pkg, packageName, initialPackageVersion, options.deploy));
+  const deploy = packageDeployFiles(deployment);
   views.push(...deploy.views);
   const rendered = [
     ...views.map((v) => ({ path: v.path, content: render(v), userOwned: v.userOwned, ...(v.handler === undefined ? {} : { handler: v.handler }) })),

@@ -5,6 +5,7 @@ import { errorsView } from "./errors.js";
 import type { ServiceNames } from "./names.js";
 import type { FileView } from "./service-files.js";
 import { serverSettings } from "./settings.js";
+import type { ReadmeDeployView } from "../../deploy/readme.js";
 
 /** What the package-level files need to know. */
 export interface PackageContext {
@@ -13,6 +14,8 @@ export interface PackageContext {
   packageName: string;
   runtimeDependency: string;
   header: string;
+  /** The README's section on the deployment files (src/deploy/readme.ts). */
+  deploy: ReadmeDeployView;
 }
 
 /** The version a new package's package.json starts at (also the OpenAPI document's info.version). */
@@ -86,6 +89,7 @@ function readmeView(ctx: PackageContext): object {
   const first = ctx.pkg.services[0]?.methods[0];
   const clients = ctx.pkg.clientServices.map((s) => ({ ...ctx.names.get(s)!, typeName: s.typeName }));
   return {
+    deploy: ctx.deploy,
     packageName: ctx.packageName,
     protoPackage: ctx.pkg.protoPackage || "(no package)",
     description: `Serves ${listPhrase(ctx.pkg.services.map((s) => `\`${s.typeName}\``))} over gRPC and HTTP/JSON.`,
