@@ -22,6 +22,8 @@ import { grpcServerCredentials, loadServerTls, type ServerTls } from "./tls.js";
 import { logging } from "./middleware/logging.js";
 import { clientMetrics, createRpcMetrics, serverMetrics } from "./middleware/metrics.js";
 import { recovery } from "./middleware/recovery.js";
+import { readPolicyOverrides } from "./config-policy.js";
+import { concurrencyLimit, rateLimit, serverTimeout } from "./policy/server.js";
 import { clientTracing, serverTracing } from "./middleware/tracing.js";
 import type { ClientMiddleware } from "./outgoing.js";
 import { instancesToRegister, registerInstances } from "./registration.js";
@@ -138,13 +140,20 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
   const metricsRegistry = options.metricsRegistry ?? defaultMetricsRegistry();
   const health = new HealthService(pkg.services.map((s) => s.typeName));
   let ready = false;
+  const policyOverrides = readPolicyOverrides(config.policies ?? "");
   const middleware = [
     serverTracing({ tracerProvider: tracing.tracerProvider }),
     serverMetrics(createRpcMetrics(metricsRegistry, "server")),
     logging({ logger, callsPerSecond: config.logCallsPerSecond }),
     recovery(),
+    // The contract's policies (policy/server.ts) run inside observation, so refusals are traced,
+    // counted and logged. The rate limit comes first: the cheapest refusal, before any token check.
+    rateLimit({ overrides: policyOverrides }),
     // After tracing and logging (refusals are traced and logged), before the user's middleware (which sees ctx.auth).
     ...(authenticators ? [authentication(authenticators)] : []),
+    // The deadline also bounds the wait for a slot of the bulkhead.
+    serverTimeout({ overrides: policyOverrides }),
+    concurrencyLimit({ overrides: policyOverrides }),
     ...(options.middleware ?? []),
   ];
   const clientMiddleware = [clientTracing({ tracerProvider: tracing.tracerProvider }), clientMetrics(createRpcMetrics(metricsRegistry, "client"))];
@@ -157,7 +166,7 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
     if (registrar && !options.serviceRegistry) opened.push(() => registrar.close());
     const connect = (service: string, connectOptions: BalancedConnectionOptions = {}): BalancedConnection => {
       if (!registrar) throw new ConfigError(`REGISTRY is none: cannot find ${service} by name`);
-      const connection = new BalancedConnection(service, registrar, { middleware: clientMiddleware, balancer: config.balancer, ...connectOptions });
+      const connection = new BalancedConnection(service, registrar, { middleware: clientMiddleware, balancer: config.balancer, policies: { overrides: policyOverrides }, ...connectOptions });
       connections.push(connection);
       return connection;
     };

@@ -17,6 +17,7 @@ import { createBalancer, type Balancer, type BalancerName } from "./balancers.js
 import { EjectionTracker, type EjectionOptions } from "./ejection.js";
 import { InstancePool, type Endpoint } from "./instances.js";
 import { asConnectionLoss, isUnavailable, mayRetry, ReplayableRequests } from "./retry.js";
+import { circuitBreaker, clientRetry, clientTimeout, type ClientPolicyOptions } from "../policy/client.js";
 
 /** Options of a {@link BalancedConnection}. */
 export interface BalancedConnectionOptions {
@@ -49,7 +50,12 @@ export interface BalancedConnectionOptions {
    * instances are called over HTTPS. (For gRPC over TLS pass `credentials`, e.g. from
    * `grpcChannelCredentials`.)
    */
-  http?: Omit<HttpConnectionOptions, "middleware">;
+  http?: Omit<HttpConnectionOptions, "middleware" | "policies">;
+  /**
+   * The contract's policies: timeout and retry (with its budget) around each call, a circuit
+   * breaker per instance and method; with `POLICIES` overrides, or `false` for none.
+   */
+  policies?: ClientPolicyOptions | false;
 }
 
 /** An instance as {@link BalancedConnection.instances} shows it. */
@@ -85,13 +91,20 @@ export class BalancedConnection extends ChainedConnection {
       ...(options.channelOptions ? { channelOptions: options.channelOptions } : {}),
     };
     const transport = options.transport ?? "grpc";
-    const connect = transport === "http" ? (address: string) => new HttpConnection(`${options.http?.tls ? "https" : "http"}://${address}`, options.http) : (address: string) => new GrpcConnection(address, channel);
+    const policies = options.policies ?? {};
+    // One breaker middleware for all instances: it keeps a breaker per address and method.
+    const perInstance = { policies: false as const, middleware: policies === false ? [] : [circuitBreaker(policies)] };
+    const connect =
+      transport === "http"
+        ? (address: string) => new HttpConnection(`${options.http?.tls ? "https" : "http"}://${address}`, { ...options.http, ...perInstance })
+        : (address: string) => new GrpcConnection(address, { ...channel, ...perInstance });
     this.#pool = new InstancePool(service, discovery, connect, (id) => this.#ejections.forget(id), transport);
     const balancer = options.balancer ?? "p2c";
     this.#balancer = typeof balancer === "string" ? createBalancer(balancer, options.random) : balancer;
     this.#waitForInstancesMs = options.waitForInstancesMs ?? 5000;
     this.#maxAttempts = Math.max(1, options.maxAttempts ?? 3);
-    this.#invoke = chainClient(options.middleware ?? [], (call, input) => this.#call(call, input));
+    const callPolicies = policies === false ? [] : [clientTimeout(policies), clientRetry(policies)];
+    this.#invoke = chainClient([...(options.middleware ?? []), ...callPolicies], (call, input) => this.#call(call, input));
   }
 
   /** The service name calls go to. */

@@ -5,7 +5,8 @@
  * "Never reached the server" with grpc-js: a call whose channel cannot connect is failed by the
  * channel's picker with UNAVAILABLE and details starting `No connection established` (connection
  * refused, reset or timed out before any stream was opened), and a call on a connection closed
- * before it started fails with our own `connection closed`. grpc-js itself already retries
+ * before it started fails with our own `connection closed`; a call an open circuit breaker refused
+ * (policy/client.ts) was never sent either. grpc-js itself already retries
  * streams the server refused (REFUSED_STREAM, e.g. after GOAWAY) transparently. Any other
  * UNAVAILABLE (`Connection dropped`, a handler's UNAVAILABLE while draining) may have reached the
  * handler, so only idempotent methods retry it.
@@ -18,6 +19,7 @@
 import { Code } from "../code.js";
 import { RemoteServiceError, ServiceError } from "../errors.js";
 import type { MethodSpec } from "../spec.js";
+import { neverSent } from "../policy/client.js";
 
 /** Whether an error is UNAVAILABLE, the one code that ejects an instance and may be retried. */
 export function isUnavailable(error: unknown): error is ServiceError {
@@ -39,7 +41,7 @@ export function asConnectionLoss(error: unknown, address: string, signal: AbortS
 
 /** Whether an UNAVAILABLE error shows that no request left this process (see the file comment). */
 export function neverReachedServer(error: ServiceError): boolean {
-  return error.message.startsWith("No connection established") || error.message === "connection closed";
+  return neverSent(error);
 }
 
 /** Whether a method may run twice without harm (`idempotency_level` NO_SIDE_EFFECTS or IDEMPOTENT). */

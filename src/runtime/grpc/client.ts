@@ -21,6 +21,7 @@ import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware,
 import { grpcMethodDefinition } from "./streams.js";
 import { ChainedConnection } from "../rpc-connection.js";
 import { grpcChannelCredentials, type ClientTls } from "../tls.js";
+import { withClientPolicies, type ClientPolicyOptions } from "../policy/client.js";
 
 /** Options of a {@link GrpcConnection}. */
 export interface GrpcConnectionOptions {
@@ -32,6 +33,12 @@ export interface GrpcConnectionOptions {
   channelOptions?: grpc.ChannelOptions;
   /** Wraps every call, unary or streaming (metrics, tracing, ...); the first is the outermost. */
   middleware?: readonly ClientMiddleware[];
+  /**
+   * How the contract's policies (timeout, retry, circuit breaker) apply to calls: with `POLICIES`
+   * overrides, or `false` for none. Default: the generated policies, no overrides. They run
+   * inside `middleware`, so middleware sees each call once, around all its attempts.
+   */
+  policies?: ClientPolicyOptions | false;
 }
 
 /** A connection to one gRPC address (`host:port`, `dns:///name:port`, `unix:/path`). */
@@ -49,7 +56,7 @@ export class GrpcConnection extends ChainedConnection {
     const credentials = options.credentials ?? (options.tls ? grpcChannelCredentials(options.tls) : grpc.credentials.createInsecure());
     this.#client = new grpc.Client(address, credentials, { ...messageSizeOptions(), ...options.channelOptions });
     this.#target = address;
-    this.#invoke = chainClient(options.middleware ?? [], (call, input) => this.#call(call, input));
+    this.#invoke = chainClient(withClientPolicies(options.middleware, options.policies), (call, input) => this.#call(call, input));
   }
 
   /** Makes one call through the client middleware. */

@@ -11,6 +11,7 @@ import { Metadata } from "../metadata.js";
 import type { CallOptions } from "../grpc/client-call.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../grpc/limits.js";
 import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware, type OutgoingCall } from "../outgoing.js";
+import { withClientPolicies, type ClientPolicyOptions } from "../policy/client.js";
 import { ChainedConnection } from "../rpc-connection.js";
 import { tlsConnectOptions, type ClientTls } from "../tls.js";
 import { Agent, fetch as undiciFetch } from "undici";
@@ -25,6 +26,12 @@ import { readBody, readLines } from "./ndjson-reader.js";
 export interface HttpConnectionOptions {
   /** Wraps every call, unary or streaming (metrics, tracing, ...); the first is the outermost. */
   middleware?: readonly ClientMiddleware[];
+  /**
+   * How the contract's policies (timeout, retry, circuit breaker) apply to calls: with `POLICIES`
+   * overrides, or `false` for none. Default: the generated policies, no overrides. They run
+   * inside `middleware`, so middleware sees each call once, around all its attempts.
+   */
+  policies?: ClientPolicyOptions | false;
   /** The fetch to use; default: the global one (undici). */
   fetch?: typeof fetch;
   /** Headers sent with every request (call metadata wins over them). */
@@ -63,7 +70,7 @@ export class HttpConnection extends ChainedConnection {
     this.#defaults = options.headers ?? {};
     this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.#binary = options.binary ?? false;
-    this.#invoke = chainClient(options.middleware ?? [], (call, input) => this.#call(call, input));
+    this.#invoke = chainClient(withClientPolicies(options.middleware, options.policies), (call, input) => this.#call(call, input));
   }
 
   /** Makes one call through the client middleware. */

@@ -7,6 +7,7 @@ import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { Code, httpStatusFromCode } from "../code.js";
 import type { ServiceError } from "../errors.js";
+import { RetryInfoSchema } from "../gen/google/rpc/error_details_pb.js";
 import { StatusSchema } from "../gen/google/rpc/status_pb.js";
 import { statusFromError } from "../status.js";
 import { HttpStatusError } from "./http-error.js";
@@ -28,9 +29,15 @@ export function httpStatusOf(error: ServiceError): number {
   return error instanceof HttpStatusError ? error.httpStatus : httpStatusFromCode(error.code);
 }
 
-/** Extra headers an error asks for (`Allow` on a 405). */
+/**
+ * Extra headers an error asks for: `Allow` on a 405, and `Retry-After` (whole seconds, rounded
+ * up) when the error carries a google.rpc.RetryInfo detail, as a rate-limited call does.
+ */
 export function errorHeaders(error: ServiceError): Readonly<Record<string, string>> {
-  return error instanceof HttpStatusError ? error.headers : {};
+  if (error instanceof HttpStatusError) return error.headers;
+  const delay = error.details.length === 0 ? undefined : error.findDetail(RetryInfoSchema)?.retryDelay;
+  if (delay === undefined) return {};
+  return { "retry-after": String(Math.max(1, Math.ceil(Number(delay.seconds) + delay.nanos / 1e9))) };
 }
 
 /**
