@@ -50,7 +50,7 @@ export { authenticatorsFromConfig } from "./auth/config.js";
 export type { AuthSettings } from "./auth/config.js";
 export { bearerToken, jwtAuthenticator, localJwks, remoteJwks } from "./auth/jwt.js";
 export type { Authenticator, JwtAuthenticatorOptions, RemoteJwksOptions } from "./auth/jwt.js";
-export { API_KEY_METADATA, apiKeyAuthenticator, parseApiKeys } from "./auth/api-key.js";
+export { API_KEY_METADATA, apiKeyAuthenticator, apiKeySha256, parseApiKeys } from "./auth/api-key.js";
 export type { ApiKeyEntry } from "./auth/api-key.js";
 export { certificatePrincipal, mtlsAuthenticator, parseCertificateRoles } from "./auth/mtls.js";
 export type { CertificateRoles } from "./auth/mtls.js";

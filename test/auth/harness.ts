@@ -7,6 +7,7 @@
 import {
   addGrpcService,
   authentication,
+  Code,
   createHttpTranscoder,
   GrpcConnection,
   grpcServerCredentials,
@@ -20,6 +21,8 @@ import {
   type ClientMiddleware,
   type ClientTls,
   type Endpoint,
+  type Middleware,
+  type ServicePackage,
   type MethodSpec,
   type RpcConnection,
   type ServerTls,
@@ -49,18 +52,35 @@ export interface AuthServers {
   close(): Promise<void>;
 }
 
-/** Starts both transports for `spec` behind `authentication(authenticators)`. */
-export async function serveWithAuth(spec: ServiceSpec, authenticators: Authenticators, tls?: ServerTls): Promise<AuthServers> {
-  const middleware = [authentication(authenticators)];
+/** The endpoints of `spec`: echo answers who called, the other methods fail. */
+export function echoEndpoints(spec: ServiceSpec, middleware: readonly Middleware[]): Record<string, Endpoint> {
   const endpoints: Record<string, Endpoint> = {};
   for (const method of Object.values(spec.methods)) {
     endpoints[method.localName] =
       method.localName === "echo"
         ? makeEndpoint(method, (ctx) => whoAmI(ctx), middleware)
         : makeEndpoint(method, async () => {
-            throw new ServiceError(12, "not used here");
+            throw new ServiceError(Code.UNIMPLEMENTED, "not used here");
           }, middleware);
   }
+  return endpoints;
+}
+
+/** `spec` as a package for startService, with the echo endpoints above. */
+export function echoPackage(spec: ServiceSpec): ServicePackage {
+  return {
+    name: "auth-test",
+    services: [spec],
+    bind: () => ({
+      register: (server, options) => addGrpcService(server, spec, echoEndpoints(spec, options.middleware), options),
+      endpoints: (middleware) => [{ spec, endpoints: echoEndpoints(spec, middleware) }],
+    }),
+  };
+}
+
+/** Starts both transports for `spec` behind `authentication(authenticators)`. */
+export async function serveWithAuth(spec: ServiceSpec, authenticators: Authenticators, tls?: ServerTls): Promise<AuthServers> {
+  const endpoints = echoEndpoints(spec, [authentication(authenticators)]);
   const grpcServer = await serveGrpc({
     host: "127.0.0.1",
     port: 0,

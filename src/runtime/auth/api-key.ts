@@ -79,7 +79,11 @@ function storedKey(entry: ApiKeyEntry, index: number, source = "API keys"): Stor
   return { digest, principal: { mode: "api_key", subject: entry.principal, scopes: [...(entry.scopes ?? [])], roles: [...(entry.roles ?? [])] } };
 }
 
-/** SHA-256 of a key, as {@link ApiKeyEntry.sha256} holds it in hex. */
-export function sha256(value: string): Buffer {
+/** What {@link ApiKeyEntry.sha256} holds for `key`: its SHA-256 in lower-case hex. */
+export function apiKeySha256(key: string): string {
+  return sha256(key).toString("hex");
+}
+
+function sha256(value: string): Buffer {
   return createHash("sha256").update(value, "utf8").digest();
 }
