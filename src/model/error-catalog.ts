@@ -103,7 +103,7 @@ function catalogError(value: DescEnumValue, prefix: string): CatalogErrorModel[]
     throw new GenerationError(`gensvc.options.v1.error.code must be a google.rpc.Code name other than OK (e.g. "NOT_FOUND"), got ${JSON.stringify(definition.code)}`, valueLocation(value, fieldPath(fields.code.number)));
   }
   definition.metadataKeys.forEach((key, index) => {
-    const where = valueLocation(value, [...fieldPath(fields.metadataKeys.number), index]);
+    const where = listElementLocation(value, fieldPath(fields.metadataKeys.number), index);
     if (!/^[a-z][a-zA-Z0-9]*$/.test(key)) throw new GenerationError(`gensvc.options.v1.error.metadata_keys must be lowerCamelCase identifiers, got ${JSON.stringify(key)}`, where);
     if (definition.metadataKeys.indexOf(key) !== index) throw new GenerationError(`gensvc.options.v1.error.metadata_keys lists ${JSON.stringify(key)} twice`, where);
   });
@@ -156,6 +156,20 @@ function enumLocation(desc: DescEnum, suffix: readonly number[]): SourceLocation
 
 function valueLocation(value: DescEnumValue, suffix: readonly number[]): SourceLocation | undefined {
   return nearest(value.parent.file, [...enumPath(value.parent), enumValues, value.parent.values.indexOf(value)], suffix);
+}
+
+/**
+ * An element of a repeated option field: protoc records `path + [index]` for each element; buf
+ * records one `path + [0]` spanning a whole list literal, the best there is for any element.
+ */
+function listElementLocation(value: DescEnumValue, fieldPath: readonly number[], index: number): SourceLocation | undefined {
+  const element = exactValueLocation(value, [...fieldPath, index]) ?? exactValueLocation(value, [...fieldPath, 0]);
+  return element ?? valueLocation(value, fieldPath);
+}
+
+function exactValueLocation(value: DescEnumValue, suffix: readonly number[]): SourceLocation | undefined {
+  const path = [...enumPath(value.parent), enumValues, value.parent.values.indexOf(value), ...suffix];
+  return nearest(value.parent.file, path, []);
 }
 
 /** The deepest recorded location on the way from `base + suffix` up to `base`. */
