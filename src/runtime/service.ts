@@ -33,6 +33,7 @@ import { BalancedConnection, type BalancedConnectionOptions } from "./balance/ba
 import { addReflectionService } from "./reflection/reflection-service.js";
 import type { ServiceSpec } from "./spec.js";
 import { startTracing, type TracingHandle } from "./telemetry.js";
+import { validation } from "./validate/middleware.js";
 
 /** What a generated package tells the runtime about itself (see its `src/gen/server.ts`). */
 export interface ServicePackage {
@@ -155,6 +156,7 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
     serverTimeout({ overrides: policyOverrides }),
     concurrencyLimit({ overrides: policyOverrides }),
     ...(options.middleware ?? []),
+    validation(), // protovalidate: buf.validate rules checked last, just before the handler (issue 6)
   ];
   const clientMiddleware = [clientTracing({ tracerProvider: tracing.tracerProvider }), clientMetrics(createRpcMetrics(metricsRegistry, "client"))];
   const connections: BalancedConnection[] = [];
