@@ -23,6 +23,7 @@ import { logging } from "./middleware/logging.js";
 import { clientMetrics, createRpcMetrics, serverMetrics } from "./middleware/metrics.js";
 import { recovery } from "./middleware/recovery.js";
 import { readPolicyOverrides } from "./config-policy.js";
+import type { PolicyOverrides } from "./policy/overrides.js";
 import { concurrencyLimit, rateLimit, serverTimeout } from "./policy/server.js";
 import { clientTracing, serverTracing } from "./middleware/tracing.js";
 import type { ClientMiddleware } from "./outgoing.js";
@@ -135,13 +136,13 @@ export interface RunningService {
 export async function startService(pkg: ServicePackage, options: StartServiceOptions): Promise<RunningService> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ name: pkg.name, level: config.logLevel });
+  const policyOverrides = readPolicyOverrides(config.policies ?? "");
   // Before anything opens: a wrong TLS or auth setting stops the start with nothing to close.
-  const { tls, authenticators } = await securityOf(pkg, options);
+  const { tls, authenticators } = await securityOf(pkg, options, policyOverrides);
   const tracing = await startTracing(pkg.name, options.env ?? {});
   const metricsRegistry = options.metricsRegistry ?? defaultMetricsRegistry();
   const health = new HealthService(pkg.services.map((s) => s.typeName));
   let ready = false;
-  const policyOverrides = readPolicyOverrides(config.policies ?? "");
   const middleware = [
     serverTracing({ tracerProvider: tracing.tracerProvider }),
     serverMetrics(createRpcMetrics(metricsRegistry, "server")),
@@ -151,7 +152,7 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
     // counted and logged. The rate limit comes first: the cheapest refusal, before any token check.
     rateLimit({ overrides: policyOverrides }),
     // After tracing and logging (refusals are traced and logged), before the user's middleware (which sees ctx.auth).
-    ...(authenticators ? [authentication(authenticators)] : []),
+    ...(authenticators ? [authentication(authenticators, { overrides: policyOverrides })] : []),
     // The deadline also bounds the wait for a slot of the bulkhead.
     serverTimeout({ overrides: policyOverrides }),
     concurrencyLimit({ overrides: policyOverrides }),
@@ -282,11 +283,15 @@ async function startHttp(
  * The server's TLS material and the authenticators its methods need (none when no method asks
  * for authentication); ConfigError for a setting that is missing or wrong.
  */
-async function securityOf(pkg: ServicePackage, options: StartServiceOptions): Promise<{ tls: ServerTls | undefined; authenticators: Authenticators | undefined }> {
+async function securityOf(
+  pkg: ServicePackage,
+  options: StartServiceOptions,
+  overrides: PolicyOverrides,
+): Promise<{ tls: ServerTls | undefined; authenticators: Authenticators | undefined }> {
   const tls = await loadServerTls(options.config);
   const methods = pkg.services.flatMap((service) => Object.values(service.methods));
-  const authenticators = options.authenticators ?? (await authenticatorsFromConfig(options.config, methods));
-  requireAuthenticators(authenticators, methods);
+  const authenticators = options.authenticators ?? (await authenticatorsFromConfig(options.config, methods, overrides));
+  requireAuthenticators(authenticators, methods, overrides);
   return { tls, authenticators: Object.keys(authenticators).length > 0 ? authenticators : undefined };
 }
 

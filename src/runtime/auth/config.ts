@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import type { JSONWebKeySet } from "jose";
 import { ConfigError } from "../config-error.js";
 import type { ServerConfig } from "../config.js";
+import type { PolicyOverrides } from "../policy/overrides.js";
 import type { MethodSpec } from "../spec.js";
 import { apiKeyAuthenticator, parseApiKeys } from "./api-key.js";
 import { jwtAuthenticator, localJwks, remoteJwks } from "./jwt.js";
@@ -23,9 +24,10 @@ export type AuthSettings = Pick<
  * Authenticators for every mode `methods` use. Throws ConfigError when a mode lacks its
  * configuration: jwt without JWT_JWKS_URL or JWT_JWKS_FILE (or with both), api_key without
  * API_KEYS_FILE, mtls without TLS_CLIENT_CA_FILE; or when a file cannot be read or parsed.
+ * `overrides` (the `POLICIES` setting) may add or remove auth on methods.
  */
-export async function authenticatorsFromConfig(settings: AuthSettings, methods: Iterable<MethodSpec>): Promise<Authenticators> {
-  const modes = modesUsed(methods);
+export async function authenticatorsFromConfig(settings: AuthSettings, methods: Iterable<MethodSpec>, overrides: PolicyOverrides = {}): Promise<Authenticators> {
+  const modes = modesUsed(methods, overrides);
   const authenticators: Authenticators = {};
   if (modes.has("jwt")) authenticators.jwt = await jwtFromConfig(settings);
   if (modes.has("api_key")) {
