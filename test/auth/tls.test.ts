@@ -170,6 +170,14 @@ describe("startService with the settings", () => {
     expect((error as Error).message).toMatch(message);
   });
 
+  it("POLICIES can require auth at run time: without keys the service does not start", async () => {
+    const policies = JSON.stringify({ "echo.v1.Echo/Echo": { auth: { mode: "api_key", scopes: [], roles: [] } } });
+    const config = loadServerConfig([...base, "--policies", policies], {});
+    const error = await rejectionOf(startService(echoPackage(echoSpecWithAuth({ mode: "none", scopes: [], roles: [] })), { config }));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/API_KEYS_FILE: methods require API keys/);
+  });
+
   it("TLS settings that do not fit together are a ConfigError naming them", async () => {
     await expect(loadServerTls({ tlsCertFile: pki.serverCert, tlsKeyFile: "", tlsClientCaFile: "" })).rejects.toThrow(/TLS_CERT_FILE and TLS_KEY_FILE go together/);
     await expect(loadServerTls({ tlsCertFile: "", tlsKeyFile: "", tlsClientCaFile: pki.caCert })).rejects.toThrow(/TLS_CLIENT_CA_FILE: mutual TLS needs/);
