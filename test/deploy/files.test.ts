@@ -48,6 +48,8 @@ const examples = [
   { dir: "greeter", files: ["greeter/v1/greeter.proto"] },
   { dir: "routeguide", files: ["routeguide/v1/route_guide.proto"] },
   { dir: "bookstore", files: ["bookstore/v1/bookstore.proto"] },
+  // Two packages generated together: one folder each, and a compose file for both at the root.
+  { dir: "ecommerce", files: ["ecommerce/product/v1/product.proto", "ecommerce/order/v1/order.proto"] },
 ];
 
 const outputs = new Map<string, Map<string, string>>();
@@ -70,14 +72,34 @@ function filesMatching(pattern: RegExp): Array<[string, string]> {
 describe("compose files", () => {
   test("docker-compose config -q accepts every one", async () => {
     const composes = filesMatching(/(^|\/)compose\.yaml$/);
-    expect(composes.length).toBe(examples.length);
-    for (const [path, content] of composes) {
-      const file = join(workDir, path);
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, content);
-      await writeFile(join(dirname(file), "prometheus.yml"), outputs.get(path.split("/")[0]!)!.get("prometheus.yml")!);
-      await expect(run("docker-compose", ["-f", file, "config", "-q"], { timeout: 30_000 })).resolves.toBeDefined();
+    // One per package (ecommerce has two) and one for ecommerce's packages together.
+    expect(composes.map(([path]) => path).sort()).toEqual([
+      "bookstore/compose.yaml",
+      "ecommerce/compose.yaml",
+      "ecommerce/ecommerce-order-v1/compose.yaml",
+      "ecommerce/ecommerce-product-v1/compose.yaml",
+      "greeter/compose.yaml",
+      "routeguide/compose.yaml",
+    ]);
+    for (const [dir, files] of outputs) {
+      for (const [path, content] of files) {
+        await mkdir(dirname(join(workDir, dir, path)), { recursive: true });
+        await writeFile(join(workDir, dir, path), content);
+      }
     }
+    for (const [path] of composes) {
+      await expect(run("docker-compose", ["-f", join(workDir, path), "config", "-q"], { timeout: 30_000 }), path).resolves.toBeDefined();
+    }
+  });
+
+  test("for packages generated together, one file runs them all against one etcd", () => {
+    const compose = parse(outputs.get("ecommerce")!.get("compose.yaml")!);
+    expect(Object.keys(compose.services)).toEqual(["ecommerce-order-v1", "ecommerce-product-v1", "etcd", "prometheus"]);
+    expect(compose.services["ecommerce-order-v1"].build.context).toBe("ecommerce-order-v1");
+    expect(compose.services["ecommerce-order-v1"].environment.REGISTRY).toBe("etcd://etcd:2379");
+    expect(compose.services["ecommerce-product-v1"].environment.REGISTRY).toBe("etcd://etcd:2379");
+    const targets = parse(outputs.get("ecommerce")!.get("prometheus.yml")!).scrape_configs.map((c: { static_configs: Array<{ targets: string[] }> }) => c.static_configs[0]!.targets[0]);
+    expect(targets).toEqual(["ecommerce-order-v1:9090", "ecommerce-product-v1:9090"]);
   });
 
   test("run the service with etcd as its registry and Prometheus scraping its admin port", () => {
@@ -99,7 +121,7 @@ describe("Kubernetes manifests", () => {
   };
 
   test("every manifest validates against the Kubernetes schemas", () => {
-    const manifests = filesMatching(/^k8s\/(?!kustomization)[^/]+\.yaml$/);
+    const manifests = filesMatching(/(^|\/)k8s\/(?!kustomization)[^/]+\.yaml$/);
     expect(manifests.length).toBeGreaterThanOrEqual(examples.length * 5);
     for (const [path, content] of manifests) {
       for (const doc of parseAllDocuments(content).map((d) => d.toJS())) {
@@ -148,7 +170,7 @@ describe("Kubernetes manifests", () => {
 describe("Dockerfiles", () => {
   test("parse, and dockerfilelint finds nothing beyond the allow-list", () => {
     const dockerfiles = filesMatching(/(^|\/)Dockerfile$/);
-    expect(dockerfiles.length).toBe(examples.length);
+    expect(dockerfiles.length).toBe(examples.length + 1);
     for (const [path, content] of dockerfiles) {
       const lines = content.split("\n");
       const findings = (dockerfilelint.run(workDir, content) as Array<{ rule: string; line: number }>).filter(

@@ -128,10 +128,9 @@ export async function writeLockFile(packageDir: string): Promise<void> {
   await writeFile(path, `${JSON.stringify(lock, null, 2)}\n`);
 }
 
-/** The lock file's entries that only dev dependencies need (`"dev": true`). */
-export async function devOnlyPackages(packageDir: string): Promise<string[]> {
+/** The lock file's package paths (`node_modules/...`), split into production and dev-only (`"dev": true`). */
+export async function lockPackages(packageDir: string): Promise<{ production: string[]; devOnly: string[] }> {
   const lock = JSON.parse(await readFile(join(packageDir, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean }> };
-  return Object.entries(lock.packages)
-    .filter(([path, entry]) => path !== "" && entry.dev === true)
-    .map(([path]) => path);
+  const entries = Object.entries(lock.packages).filter(([path]) => path !== "");
+  return { production: entries.filter(([, e]) => e.dev !== true).map(([p]) => p), devOnly: entries.filter(([, e]) => e.dev === true).map(([p]) => p) };
 }
