@@ -22,7 +22,7 @@ afterEach(async () => {
 async function start(env: Record<string, string> = {}) {
   demo = await startDemo(pkg, { env: { GRACE_PERIOD_MS: "0", ...env } });
   const client = new pkg.GuardedClient(demo.grpc, { policies: false });
-  clients.push(client as unknown as { close(): void });
+  clients.push(client);
   return { demo, client };
 }
 
@@ -103,7 +103,7 @@ describe("timeout", () => {
 describe("concurrency limit", () => {
   test("two run, one waits, the next is refused at once with RESOURCE_EXHAUSTED", async () => {
     const { demo, client } = await start();
-    const calls = [0, 1, 2].map(() => client.bounded({ delayMs: 300 }) as Promise<{ attempt: number }>);
+    const calls = [0, 1, 2].map(() => client.bounded({ delayMs: 300 }));
     await wait(50);
     const started = performance.now();
     const refused = await failure(client.bounded({ delayMs: 300 }));
@@ -116,7 +116,7 @@ describe("concurrency limit", () => {
 
   test("a queued call whose deadline passes leaves with DEADLINE_EXCEEDED", async () => {
     const { client } = await start();
-    const running = [0, 1].map(() => client.bounded({ delayMs: 400 }) as Promise<unknown>);
+    const running = [0, 1].map(() => client.bounded({ delayMs: 400 }));
     await wait(50);
     expect((await failure(client.bounded({}, { timeoutMs: 100 }))).code).toBe(Code.DEADLINE_EXCEEDED);
     await Promise.all(running);
@@ -126,10 +126,10 @@ describe("concurrency limit", () => {
 
   test("a streaming call holds its slot until its stream ends", async () => {
     const { client } = await start();
-    const first = (client.boundedStream({ delayMs: 300 }) as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    const first = client.boundedStream({ delayMs: 300 })[Symbol.asyncIterator]();
     await first.next();
     const second = async () => {
-      for await (const _ of client.boundedStream({}) as AsyncIterable<unknown>);
+      for await (const _ of client.boundedStream({}));
     };
     expect((await failure(second())).code).toBe(Code.RESOURCE_EXHAUSTED);
     while (!(await first.next()).done);

@@ -11,7 +11,10 @@ import type { MethodSpec } from "../spec.js";
 import type { CircuitBreakerPolicy, MethodPolicy } from "./types.js";
 
 /** A part of a policy as written in `POLICIES`: any field may be left out; null removes a part. */
-export type PolicyOverride = { readonly [K in keyof MethodPolicy]?: Partial<NonNullable<MethodPolicy[K]>> | null } & { readonly timeoutMs?: number | null };
+export type PolicyOverride = { readonly [K in keyof MethodPolicy]?: PartOverride<NonNullable<MethodPolicy[K]>> | null };
+
+/** A part with every field optional, nested objects (the retry budget) too; lists stay whole. */
+type PartOverride<T> = T extends object ? { readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : PartOverride<T[K]> } : T;
 
 /** `POLICIES` parsed: overrides by `pkg.Service` or `pkg.Service/Method`. */
 export type PolicyOverrides = Readonly<Record<string, PolicyOverride>>;
