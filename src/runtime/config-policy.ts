@@ -32,7 +32,12 @@ const words: Check = (v) => (Array.isArray(v) && v.every((w) => typeof w === "st
 const codeNames: Check = (v) => (Array.isArray(v) && v.every((c) => typeof c === "string" && /^[A-Z_]+$/.test(c) && c !== "OK") ? undefined : 'a list of code names like "UNAVAILABLE"');
 const metadataKey: Check = (v) => (typeof v === "string" && /^[0-9a-z_.-]*$/.test(v) ? undefined : "a lower-case metadata key");
 const mode: Check = (v) => (v === "none" || v === "jwt" || v === "api_key" || v === "mtls" ? undefined : 'one of "none", "jwt", "api_key", "mtls"');
-const budget: Check = (v) => checkObject(v, { maxTokens: count(1, 1000), tokenRatio: positive });
+// A nested object's problem comes back marked, so that its path is spelled out.
+const NESTED = "\u0000";
+const budget: Check = (v) => {
+  const bad = checkObject(v, { maxTokens: count(1, 1000), tokenRatio: positive });
+  return bad && NESTED + bad;
+};
 
 /** What each part of a policy may hold. */
 const parts: Record<string, Record<string, Check>> = {
@@ -44,7 +49,7 @@ const parts: Record<string, Record<string, Check>> = {
 };
 
 /**
- * The overrides `POLICIES` holds: inline JSON when it starts with `{`, else a file's path; ""
+ * The overrides `POLICIES` holds: inline JSON when it starts with `{` (or `[`, refused), else a file's path; ""
  * means none. Throws {@link ConfigError} naming the bad field.
  */
 export function readPolicyOverrides(raw: string, source = "POLICIES"): PolicyOverrides {
@@ -52,7 +57,7 @@ export function readPolicyOverrides(raw: string, source = "POLICIES"): PolicyOve
   if (text === "") return {};
   let json: unknown;
   try {
-    json = JSON.parse(text.startsWith("{") ? text : readFileSync(text, "utf8"));
+    json = JSON.parse(/^[[{]/.test(text) ? text : readFileSync(text, "utf8"));
   } catch (error) {
     throw new ConfigError(`${source}: cannot read policy overrides: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -88,6 +93,7 @@ function checkObject(value: unknown, fields: Record<string, Check>): string | un
     const check = fields[key];
     if (!check) return `${key} is unknown (known: ${Object.keys(fields).join(", ")})`;
     const bad = check(field);
+    if (bad?.startsWith(NESTED)) return `${key}${bad.startsWith(" ", 1) ? "" : "."}${bad.slice(1)}`;
     if (bad) return `${key} must be ${bad}, got ${JSON.stringify(field)}`;
   }
   return undefined;
