@@ -45,7 +45,8 @@ describe("gen-svc generate after a contract change", () => {
     expect(deps.err).toEqual([]);
     expect(deps.out.join("")).toBe(
       "gen-svc: updated out/src/handlers/inventory.ts: added renameItem()\n" +
-        "gen-svc: wrote 11 files in out (1 handler updated, 5 user-owned kept)\n",
+        // 11 of the code and README, 10 deployment files (Dockerfile, .dockerignore, compose.yaml, prometheus.yml, k8s/ x6).
+        "gen-svc: wrote 21 files in out (1 handler updated, 5 user-owned kept)\n",
     );
     const after = readTree(join(cwd, "out"));
     expect(after["src/handlers/inventory.ts"]).toBe(fixture("add.expected"));
