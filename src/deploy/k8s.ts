@@ -30,7 +30,7 @@ export function kubernetesFiles(ctx: DeployContext): Array<{ path: string; conte
   const manifests: Array<[string, object]> = [
     ["deployment.yaml", deployment(ctx)],
     ["service.yaml", service(ctx)],
-    ...ctx.serviceNames.map((name): [string, object] => [`discovery-${kubernetesServiceName(name)}.yaml`, headlessService(ctx, name)]),
+    ...discoveryNames(ctx).map((name): [string, object] => [`discovery-${name}.yaml`, headlessService(ctx, name)]),
     ["hpa.yaml", autoscaler(ctx)],
     ["pdb.yaml", disruptionBudget(ctx)],
   ];
@@ -44,6 +44,16 @@ export function kubernetesFiles(ctx: DeployContext): Array<{ path: string; conte
     path: `k8s/${file}`,
     content: header + stringify(value, { lineWidth: 0 }),
   }));
+}
+
+/**
+ * The headless Services' names: one per name `k8s://` discovery looks up (two proto services
+ * that map to one name, `Foo` and `FooService`, share it: they are served by the same pods). A
+ * name equal to the package's own Service is left out: that Service's `grpc` port answers the
+ * same SRV lookup (through its cluster IP), and two objects cannot share a name.
+ */
+function discoveryNames(ctx: DeployContext): string[] {
+  return [...new Set(ctx.serviceNames.map(kubernetesServiceName))].filter((name) => name !== ctx.appName);
 }
 
 /** The labels of every object; the selector uses the name label only. */
@@ -140,12 +150,13 @@ function service(ctx: DeployContext): Service {
   };
 }
 
-/** `_grpc._tcp.<name>` SRV records of ready pods: what `k8s://` discovery resolves for `service`. */
-function headlessService(ctx: DeployContext, serviceName: string): Service {
+/** `_grpc._tcp.<name>` SRV records of ready pods: what `k8s://` discovery resolves for `name`. */
+function headlessService(ctx: DeployContext, name: string): Service {
+  const services = ctx.serviceNames.filter((service) => kubernetesServiceName(service) === name);
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: { name: kubernetesServiceName(serviceName), labels: labels(ctx), annotations: { "gen-svc.io/proto-service": serviceName } },
+    metadata: { name, labels: labels(ctx), annotations: { "gen-svc.io/proto-services": services.join(",") } },
     spec: {
       clusterIP: "None",
       selector: selector(ctx),

@@ -243,6 +243,9 @@ describe("options", () => {
     expect(parse(files.get("k8s/hpa.yaml")!).spec.minReplicas).toBe(3);
     expect(parse(files.get("compose.yaml")!).services["greeter-v1"].image).toBe("ghcr.io/acme/greeter:0.1.0");
     expect(() => parseOptions([["replicas", "0"]], "^0")).toThrow(OptionError);
+    // A package named like its service's discovery name keeps one Service of that name.
+    const named = await generated("greeter", ["greeter/v1/greeter.proto"], [["package_name", "greeter"]]);
+    expect([...named.keys()].filter((p) => p.startsWith("k8s/")).sort()).toEqual(["k8s/deployment.yaml", "k8s/hpa.yaml", "k8s/kustomization.yaml", "k8s/pdb.yaml", "k8s/service.yaml"]);
     expect(() => parseOptions([["memory_limit", "lots"]], "^0")).toThrow(OptionError);
   });
 });
