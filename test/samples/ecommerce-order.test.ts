@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { Code, loadServerConfig, ServiceError, type RunningService } from "../../src/runtime/index.js";
+import { BadRequestSchema, Code, errorInfoOf, loadServerConfig, ServiceError, type RunningService } from "../../src/runtime/index.js";
+import { isOutOfStockError, isUnknownProductError } from "../../generated-samples/ecommerce/ecommerce-order-v1/src/gen/errors.js";
 import { OrderClient } from "../../generated-samples/ecommerce/ecommerce-order-v1/src/gen/order/grpc-client.js";
 import { OrderHttpClient } from "../../generated-samples/ecommerce/ecommerce-order-v1/src/gen/order/http-client.js";
 import { ProductClient } from "../../generated-samples/ecommerce/ecommerce-order-v1/src/gen/product/grpc-client.js";
@@ -72,11 +73,11 @@ describe("order -> product through the registry", () => {
     expect([quote.totalCents, quote.currency]).toEqual([7800n, "EUR"]);
     expect((await httpClient.quoteOrder(cart)).totalCents).toBe(7800n);
 
-    const placed = await grpcClient.placeOrder({ requestId: "r-1", ...cart });
+    const placed = await grpcClient.placeOrder({ requestId: "6d1f0c1e-0d7b-4c55-8a53-7a1c2b3d4e5f", ...cart });
     expect((await httpClient.getOrder({ id: placed.id })).quote?.totalCents).toBe(7800n);
   });
 
-  test("product's errors reach order's caller: NOT_FOUND and FAILED_PRECONDITION", async () => {
+  test("order's typed errors (ErrorInfo) for product's NOT_FOUND and short stock; the contract's rules checked first", async () => {
     await startProductService();
     const order = await startOrderService();
     const client = new OrderClient(`127.0.0.1:${order.grpcPort}`);
@@ -84,9 +85,15 @@ describe("order -> product through the registry", () => {
     await retryUnavailable(() => client.quoteOrder({ lines: [{ productId: "p-1001", quantity: 1 }] }));
 
     const missing = (await rejectionOf(client.quoteOrder({ lines: [{ productId: "p-404", quantity: 1 }] }))) as ServiceError;
-    expect([missing.code, missing.message]).toEqual([Code.NOT_FOUND, 'product "p-404" not found']);
+    expect([missing.code, missing.message, isUnknownProductError(missing)]).toEqual([Code.NOT_FOUND, 'product "p-404" not found', true]);
     const tooMany = (await rejectionOf(client.quoteOrder({ lines: [{ productId: "p-1003", quantity: 13 }] }))) as ServiceError;
-    expect(tooMany.code).toBe(Code.FAILED_PRECONDITION);
+    expect([tooMany.code, isOutOfStockError(tooMany)]).toEqual([Code.FAILED_PRECONDITION, true]);
+    expect(errorInfoOf(tooMany)?.metadata).toEqual({ productId: "p-1003", available: "12" });
+    // buf.validate rules on the request: every violation listed, product never called.
+    const invalid = (await rejectionOf(client.placeOrder({ requestId: "not-a-uuid", lines: [{ productId: "", quantity: 100 }] }))) as ServiceError;
+    expect(invalid.code).toBe(Code.INVALID_ARGUMENT);
+    const fields = invalid.findDetail(BadRequestSchema)?.fieldViolations.map((v) => v.field) ?? [];
+    expect(fields.sort()).toEqual(["lines[0].product_id", "lines[0].quantity", "request_id"]);
   });
 
   test("with no product instance registered, order answers UNAVAILABLE once discovery gives up, rather than hang", async () => {

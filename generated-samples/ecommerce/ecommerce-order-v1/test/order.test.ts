@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { create } from "@bufbuild/protobuf";
-import { Code, ServiceError, serveGrpc, type GrpcServerHandle } from "gen-svc/runtime";
+import { Code, ServiceError, serveGrpc, validation, type GrpcServerHandle } from "gen-svc/runtime";
+import { isOutOfStockError, isUnknownProductError } from "../src/gen/errors.js";
 import { OrderClient } from "../src/gen/order/grpc-client.js";
 import { makeOrderEndpoints } from "../src/gen/order/endpoints.js";
 import { registerOrderGrpc } from "../src/gen/order/grpc-server.js";
@@ -31,7 +32,8 @@ before(async () => {
   server = await serveGrpc({
     host: "127.0.0.1",
     port: 0,
-    register: (s) => registerOrderGrpc(s, makeOrderEndpoints(new OrderHandler(products))),
+    // validation() checks the contract's buf.validate rules, as startServer's default chain does.
+    register: (s) => registerOrderGrpc(s, makeOrderEndpoints(new OrderHandler(products), [validation()])),
   });
   client = new OrderClient(`127.0.0.1:${server.port}`);
 });
@@ -52,15 +54,17 @@ test("QuoteOrder prices every line with the catalogue", async () => {
   assert.deepEqual(quote.lines.map((l) => l.lineTotalCents), [2700n, 3450n]);
 });
 
-test("QuoteOrder: unknown product is NOT_FOUND, too many units FAILED_PRECONDITION, bad lines INVALID_ARGUMENT", async () => {
-  await assert.rejects(client.quoteOrder({ lines: [{ productId: "p-9", quantity: 1 }] }), hasCode(Code.NOT_FOUND));
-  await assert.rejects(client.quoteOrder({ lines: [{ productId: "p-2", quantity: 3 }] }), hasCode(Code.FAILED_PRECONDITION));
+test("QuoteOrder: typed errors for an unknown product and too many units, INVALID_ARGUMENT for bad lines", async () => {
+  await assert.rejects(client.quoteOrder({ lines: [{ productId: "p-9", quantity: 1 }] }), isUnknownProductError);
+  await assert.rejects(client.quoteOrder({ lines: [{ productId: "p-2", quantity: 3 }] }), isOutOfStockError);
   await assert.rejects(client.quoteOrder({ lines: [] }), hasCode(Code.INVALID_ARGUMENT));
+  await assert.rejects(client.quoteOrder({ lines: [{ productId: "p-1", quantity: 0 }] }), hasCode(Code.INVALID_ARGUMENT));
 });
 
 test("PlaceOrder places once per request_id, and GetOrder returns it", async () => {
-  const first = await client.placeOrder({ requestId: "r-1", lines: [{ productId: "p-1", quantity: 1 }] });
-  const again = await client.placeOrder({ requestId: "r-1", lines: [{ productId: "p-1", quantity: 1 }] });
+  const requestId = "0f8e7a52-3c1e-4d0b-9f3a-2b6c1d9e8a70";
+  const first = await client.placeOrder({ requestId, lines: [{ productId: "p-1", quantity: 1 }] });
+  const again = await client.placeOrder({ requestId, lines: [{ productId: "p-1", quantity: 1 }] });
   assert.equal(again.id, first.id);
   assert.equal((await client.getOrder({ id: first.id })).quote?.totalCents, 900n);
   await assert.rejects(client.getOrder({ id: "o-404" }), hasCode(Code.NOT_FOUND));

@@ -9,3 +9,4 @@ export * from "./product/service.js";
 export * from "./product/grpc-client.js";
 export * from "./product/http-client.js";
 export * from "./server.js";
+export * from "./errors.js";

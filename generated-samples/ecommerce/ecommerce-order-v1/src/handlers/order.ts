@@ -2,14 +2,8 @@
 // not overwrite it.
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
-import {
-  BadRequestSchema,
-  Code,
-  PreconditionFailureSchema,
-  ServiceError,
-  packDetail,
-  type CallContext,
-} from "gen-svc/runtime";
+import { Code, ServiceError, type CallContext } from "gen-svc/runtime";
+import { mixedCurrenciesError, outOfStockError, unknownProductError } from "../gen/errors.js";
 import {
   OrderSchema,
   PricedLineSchema,
@@ -57,7 +51,6 @@ export class OrderHandler implements OrderService {
    * twice returns the first order instead of placing a second one.
    */
   async placeOrder(request: PlaceOrderRequest, ctx: CallContext): Promise<Order> {
-    if (request.requestId === "") throw badRequest([{ field: "request_id", description: "must not be empty" }]);
     const placed = this.#byRequestId.get(request.requestId);
     if (placed) return placed;
     const quote = await this.#quote(request.lines, ctx);
@@ -79,45 +72,39 @@ export class OrderHandler implements OrderService {
     return order;
   }
 
-  /** Looks every line's product up (in parallel, under the caller's deadline) and prices the cart. */
+  /**
+   * Looks every line's product up (in parallel, under the caller's deadline) and prices the cart.
+   * The lines are valid already: the contract's buf.validate rules are checked before a handler runs.
+   */
   async #quote(lines: readonly CartLine[], ctx: CallContext): Promise<Quote> {
-    checkLines(lines);
-    const products = await Promise.all(lines.map((line) => this.#products.getProductById({ id: line.productId }, { parent: ctx })));
+    const products = await Promise.all(lines.map((line) => this.#product(line.productId, ctx)));
     const priced = lines.map((line, i) => priceLine(line, products[i]!));
     const currencies = new Set(priced.map((line) => line.product?.currency ?? ""));
-    if (currencies.size > 1) {
-      throw new ServiceError(Code.FAILED_PRECONDITION, `the cart mixes currencies (${[...currencies].join(", ")})`);
-    }
+    if (currencies.size > 1) throw mixedCurrenciesError({ currencies: [...currencies].join(",") });
     return create(QuoteSchema, {
       lines: priced,
       totalCents: priced.reduce((sum, line) => sum + line.lineTotalCents, 0n),
       currency: [...currencies][0] ?? "",
     });
   }
-}
 
-/** A cart needs lines, each with a product id and a positive quantity; every problem is listed. */
-function checkLines(lines: readonly CartLine[]): void {
-  const problems: Array<{ field: string; description: string }> = [];
-  if (lines.length === 0) problems.push({ field: "lines", description: "a cart needs at least one line" });
-  lines.forEach((line, i) => {
-    if (line.productId === "") problems.push({ field: `lines[${i}].product_id`, description: "must not be empty" });
-    if (line.quantity < 1) problems.push({ field: `lines[${i}].quantity`, description: `must be at least 1, got ${line.quantity}` });
-  });
-  if (problems.length > 0) throw badRequest(problems);
+  /** The product, or this service's own UNKNOWN_PRODUCT error for the product service's NOT_FOUND. */
+  async #product(id: string, ctx: CallContext): Promise<Product> {
+    try {
+      return await this.#products.getProductById({ id }, { parent: ctx });
+    } catch (error) {
+      if (error instanceof ServiceError && error.code === Code.NOT_FOUND) throw unknownProductError({ productId: id }, { message: `product "${id}" not found` });
+      throw error;
+    }
+  }
 }
 
 function priceLine(line: CartLine, product: Product): PricedLine {
   if (line.quantity > product.stock) {
-    throw new ServiceError(Code.FAILED_PRECONDITION, `only ${product.stock} of "${product.id}" in stock, ${line.quantity} asked`, {
-      details: [packDetail(PreconditionFailureSchema, { violations: [{ type: "STOCK", subject: `products/${product.id}`, description: `${product.stock} in stock` }] })],
-    });
+    throw outOfStockError(
+      { productId: product.id, available: String(product.stock) },
+      { message: `only ${product.stock} of "${product.id}" in stock, ${line.quantity} asked` },
+    );
   }
   return create(PricedLineSchema, { product, quantity: line.quantity, lineTotalCents: product.priceCents * BigInt(line.quantity) });
-}
-
-function badRequest(violations: Array<{ field: string; description: string }>): ServiceError {
-  return new ServiceError(Code.INVALID_ARGUMENT, `invalid cart: ${violations.map((v) => `${v.field} ${v.description}`).join("; ")}`, {
-    details: [packDetail(BadRequestSchema, { fieldViolations: violations })],
-  });
 }

@@ -44,4 +44,10 @@ export interface OrderService {
 }
 
 /** How the transports see `ecommerce.order.v1.OrderService`: its methods, paths, kinds and message codecs. */
-export const orderSpec = defineService(EcommerceOrderV1_OrderService);
+export const orderSpec = defineService(EcommerceOrderV1_OrderService, {
+  policies: {
+    quoteOrder: { timeoutMs: 10000 },
+    placeOrder: { timeoutMs: 10000, concurrencyLimit: { maxConcurrent: 32, maxQueue: 64 } },
+    getOrder: { timeoutMs: 10000 },
+  },
+});

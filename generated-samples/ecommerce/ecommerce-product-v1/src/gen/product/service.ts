@@ -33,4 +33,44 @@ export interface ProductService {
 }
 
 /** How the transports see `ecommerce.product.v1.ProductService`: its methods, paths, kinds and message codecs. */
-export const productSpec = defineService(EcommerceProductV1_ProductService);
+export const productSpec = defineService(EcommerceProductV1_ProductService, {
+  policies: {
+    getAllProducts: {
+      timeoutMs: 5000,
+      retry: {
+        maxAttempts: 3,
+        initialBackoffMs: 50,
+        maxBackoffMs: 1000,
+        backoffMultiplier: 2,
+        retryableCodes: ["UNAVAILABLE"],
+        budget: { maxTokens: 10, tokenRatio: 0.1 },
+      },
+      rateLimit: { requestsPerSecond: 50, burst: 100 },
+      circuitBreaker: {
+        consecutiveFailures: 5,
+        minimumCalls: 10,
+        openDurationMs: 5000,
+        halfOpenProbes: 1,
+        windowMs: 10000,
+      },
+    },
+    getProductById: {
+      timeoutMs: 5000,
+      retry: {
+        maxAttempts: 3,
+        initialBackoffMs: 50,
+        maxBackoffMs: 1000,
+        backoffMultiplier: 2,
+        retryableCodes: ["UNAVAILABLE"],
+        budget: { maxTokens: 10, tokenRatio: 0.1 },
+      },
+      circuitBreaker: {
+        consecutiveFailures: 5,
+        minimumCalls: 10,
+        openDurationMs: 5000,
+        halfOpenProbes: 1,
+        windowMs: 10000,
+      },
+    },
+  },
+});

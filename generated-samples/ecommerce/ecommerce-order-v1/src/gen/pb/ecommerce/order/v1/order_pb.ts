@@ -6,10 +6,12 @@
 // Orders of the ecommerce example. The order service owns no product data: it prices every
 // line by calling ecommerce.product.v1.ProductService, found through the service registry.
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import { file_buf_validate_validate } from "../../../buf/validate/validate_pb.js";
 import type { Product } from "../../product/v1/product_pb.js";
 import { file_ecommerce_product_v1_product } from "../../product/v1/product_pb.js";
+import { file_gensvc_options_v1_options } from "../../../gensvc/options/v1/options_pb.js";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
@@ -21,9 +23,11 @@ import type { Message } from "@bufbuild/protobuf";
 export const file_ecommerce_order_v1_order: GenFile =
   /*@__PURE__*/
   fileDesc(
-    "Ch5lY29tbWVyY2Uvb3JkZXIvdjEvb3JkZXIucHJvdG8SEmVjb21tZXJjZS5vcmRlci52MSIwCghDYXJ0TGluZRISCgpwcm9kdWN0X2lkGAEgASgJEhAKCHF1YW50aXR5GAIgASgFIkAKEVF1b3RlT3JkZXJSZXF1ZXN0EisKBWxpbmVzGAEgAygLMhwuZWNvbW1lcmNlLm9yZGVyLnYxLkNhcnRMaW5lImgKClByaWNlZExpbmUSLgoHcHJvZHVjdBgBIAEoCzIdLmVjb21tZXJjZS5wcm9kdWN0LnYxLlByb2R1Y3QSEAoIcXVhbnRpdHkYAiABKAUSGAoQbGluZV90b3RhbF9jZW50cxgDIAEoAyJdCgVRdW90ZRItCgVsaW5lcxgBIAMoCzIeLmVjb21tZXJjZS5vcmRlci52MS5QcmljZWRMaW5lEhMKC3RvdGFsX2NlbnRzGAIgASgDEhAKCGN1cnJlbmN5GAMgASgJIlQKEVBsYWNlT3JkZXJSZXF1ZXN0EhIKCnJlcXVlc3RfaWQYASABKAkSKwoFbGluZXMYAiADKAsyHC5lY29tbWVyY2Uub3JkZXIudjEuQ2FydExpbmUibQoFT3JkZXISCgoCaWQYASABKAkSKAoFcXVvdGUYAiABKAsyGS5lY29tbWVyY2Uub3JkZXIudjEuUXVvdGUSLgoKY3JlYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiHQoPR2V0T3JkZXJSZXF1ZXN0EgoKAmlkGAEgASgJMs0CCgxPcmRlclNlcnZpY2USbgoKUXVvdGVPcmRlchIlLmVjb21tZXJjZS5vcmRlci52MS5RdW90ZU9yZGVyUmVxdWVzdBoZLmVjb21tZXJjZS5vcmRlci52MS5RdW90ZSIekAIBgtPkkwIVOgEqIhAvdjEvb3JkZXJzOnF1b3RlEmUKClBsYWNlT3JkZXISJS5lY29tbWVyY2Uub3JkZXIudjEuUGxhY2VPcmRlclJlcXVlc3QaGS5lY29tbWVyY2Uub3JkZXIudjEuT3JkZXIiFYLT5JMCDzoBKiIKL3YxL29yZGVycxJmCghHZXRPcmRlchIjLmVjb21tZXJjZS5vcmRlci52MS5HZXRPcmRlclJlcXVlc3QaGS5lY29tbWVyY2Uub3JkZXIudjEuT3JkZXIiGpACAYLT5JMCERIPL3YxL29yZGVycy97aWR9YgZwcm90bzM",
+    "Ch5lY29tbWVyY2Uvb3JkZXIvdjEvb3JkZXIucHJvdG8SEmVjb21tZXJjZS5vcmRlci52MSJECghDYXJ0TGluZRIbCgpwcm9kdWN0X2lkGAEgASgJQge6SARyAhABEhsKCHF1YW50aXR5GAIgASgFQgm6SAYaBBhjKAEiTAoRUXVvdGVPcmRlclJlcXVlc3QSNwoFbGluZXMYASADKAsyHC5lY29tbWVyY2Uub3JkZXIudjEuQ2FydExpbmVCCrpIB5IBBAgBEDIiaAoKUHJpY2VkTGluZRIuCgdwcm9kdWN0GAEgASgLMh0uZWNvbW1lcmNlLnByb2R1Y3QudjEuUHJvZHVjdBIQCghxdWFudGl0eRgCIAEoBRIYChBsaW5lX3RvdGFsX2NlbnRzGAMgASgDIl0KBVF1b3RlEi0KBWxpbmVzGAEgAygLMh4uZWNvbW1lcmNlLm9yZGVyLnYxLlByaWNlZExpbmUSEwoLdG90YWxfY2VudHMYAiABKAMSEAoIY3VycmVuY3kYAyABKAkiagoRUGxhY2VPcmRlclJlcXVlc3QSHAoKcmVxdWVzdF9pZBgBIAEoCUIIukgFcgOwAQESNwoFbGluZXMYAiADKAsyHC5lY29tbWVyY2Uub3JkZXIudjEuQ2FydExpbmVCCrpIB5IBBAgBEDIibQoFT3JkZXISCgoCaWQYASABKAkSKAoFcXVvdGUYAiABKAsyGS5lY29tbWVyY2Uub3JkZXIudjEuUXVvdGUSLgoKY3JlYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiHQoPR2V0T3JkZXJSZXF1ZXN0EgoKAmlkGAEgASgJKt8CCgpPcmRlckVycm9yEhsKF09SREVSX0VSUk9SX1VOU1BFQ0lGSUVEEAASXwoYT1JERVJfRVJST1JfT1VUX09GX1NUT0NLEAEaQaKfGT0KE0ZBSUxFRF9QUkVDT05ESVRJT04SEG5vdCBlbm91Z2ggc3RvY2saCXByb2R1Y3RJZBoJYXZhaWxhYmxlEkwKG09SREVSX0VSUk9SX1VOS05PV05fUFJPRFVDVBACGiuinxknCglOT1RfRk9VTkQSD3Vua25vd24gcHJvZHVjdBoJcHJvZHVjdElkEmIKHE9SREVSX0VSUk9SX01JWEVEX0NVUlJFTkNJRVMQAxpAop8ZPAoTRkFJTEVEX1BSRUNPTkRJVElPThIZdGhlIGNhcnQgbWl4ZXMgY3VycmVuY2llcxoKY3VycmVuY2llcxohop8ZHQobb3JkZXIuZWNvbW1lcmNlLmV4YW1wbGUuY29tMuECCgxPcmRlclNlcnZpY2USbgoKUXVvdGVPcmRlchIlLmVjb21tZXJjZS5vcmRlci52MS5RdW90ZU9yZGVyUmVxdWVzdBoZLmVjb21tZXJjZS5vcmRlci52MS5RdW90ZSIekAIBgtPkkwIVOgEqIhAvdjEvb3JkZXJzOnF1b3RlEm8KClBsYWNlT3JkZXISJS5lY29tbWVyY2Uub3JkZXIudjEuUGxhY2VPcmRlclJlcXVlc3QaGS5lY29tbWVyY2Uub3JkZXIudjEuT3JkZXIiH6KfGQYyBAggEECC0+STAg86ASoiCi92MS9vcmRlcnMSZgoIR2V0T3JkZXISIy5lY29tbWVyY2Uub3JkZXIudjEuR2V0T3JkZXJSZXF1ZXN0GhkuZWNvbW1lcmNlLm9yZGVyLnYxLk9yZGVyIhqQAgGC0+STAhESDy92MS9vcmRlcnMve2lkfRoIop8ZBAoCCApiBnByb3RvMw",
     [
+      file_buf_validate_validate,
       file_ecommerce_product_v1_product,
+      file_gensvc_options_v1_options,
       file_google_api_annotations,
       file_google_protobuf_timestamp,
     ],
@@ -43,7 +47,7 @@ export type CartLine = Message<"ecommerce.order.v1.CartLine"> & {
   productId: string;
 
   /**
-   * How many units; at least 1.
+   * How many units: 1 to 99.
    *
    * @generated from field: int32 quantity = 2;
    */
@@ -65,6 +69,8 @@ export const CartLineSchema: GenMessage<CartLine> =
  */
 export type QuoteOrderRequest = Message<"ecommerce.order.v1.QuoteOrderRequest"> & {
   /**
+   * 1 to 50 lines.
+   *
    * @generated from field: repeated ecommerce.order.v1.CartLine lines = 1;
    */
   lines: CartLine[];
@@ -151,13 +157,15 @@ export const QuoteSchema: GenMessage<Quote> =
  */
 export type PlaceOrderRequest = Message<"ecommerce.order.v1.PlaceOrderRequest"> & {
   /**
-   * Chosen by the caller to make retries safe: the same id places one order.
+   * Chosen by the caller (a UUID) to make retries safe: the same id places one order.
    *
    * @generated from field: string request_id = 1;
    */
   requestId: string;
 
   /**
+   * 1 to 50 lines.
+   *
    * @generated from field: repeated ecommerce.order.v1.CartLine lines = 2;
    */
   lines: CartLine[];
@@ -224,6 +232,47 @@ export type GetOrderRequest = Message<"ecommerce.order.v1.GetOrderRequest"> & {
 export const GetOrderRequestSchema: GenMessage<GetOrderRequest> =
   /*@__PURE__*/
   messageDesc(file_ecommerce_order_v1_order, 6);
+
+/**
+ * The business errors of the order service, as google.rpc.ErrorInfo reasons in the domain
+ * "order.ecommerce.example.com": generated as typed constructors and checks (src/gen/errors.ts).
+ *
+ * @generated from enum ecommerce.order.v1.OrderError
+ */
+export enum OrderError {
+  /**
+   * @generated from enum value: ORDER_ERROR_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A line asks for more units than the catalogue has in stock.
+   *
+   * @generated from enum value: ORDER_ERROR_OUT_OF_STOCK = 1;
+   */
+  OUT_OF_STOCK = 1,
+
+  /**
+   * A line names a product the catalogue does not have.
+   *
+   * @generated from enum value: ORDER_ERROR_UNKNOWN_PRODUCT = 2;
+   */
+  UNKNOWN_PRODUCT = 2,
+
+  /**
+   * The lines of a cart are priced in different currencies.
+   *
+   * @generated from enum value: ORDER_ERROR_MIXED_CURRENCIES = 3;
+   */
+  MIXED_CURRENCIES = 3,
+}
+
+/**
+ * Describes the enum ecommerce.order.v1.OrderError.
+ */
+export const OrderErrorSchema: GenEnum<OrderError> =
+  /*@__PURE__*/
+  enumDesc(file_ecommerce_order_v1_order, 0);
 
 /**
  * Prices carts and takes orders.
