@@ -23,6 +23,14 @@ export type { Idempotency, MessageCodec, MethodKind, MethodSpec, ServiceSpec } f
 export { defineService, methodSpec, protobufEsCodec } from "./codec.js";
 export type { DefineServiceOptions, MessageInit, ServiceMethodSpecs } from "./codec.js";
 export type { AuthPolicy, CircuitBreakerPolicy, ConcurrencyLimitPolicy, MethodPolicy, RateLimitPolicy, RetryBudget, RetryPolicy } from "./policy/types.js";
+// The contract's policies enforced (see the README's Policies): server and client middleware, POLICIES overrides.
+export { concurrencyLimit, rateLimit, serverTimeout } from "./policy/server.js";
+export type { ServerPolicyOptions } from "./policy/server.js";
+export { circuitBreaker, CIRCUIT_OPEN_MESSAGE, clientPolicies, clientRetry, clientTimeout } from "./policy/client.js";
+export type { ClientPolicyOptions } from "./policy/client.js";
+export { applyOverrides } from "./policy/overrides.js";
+export type { PolicyOverride, PolicyOverrides } from "./policy/overrides.js";
+export { readPolicyOverrides } from "./config-policy.js";
 export { decodeStatus, encodeStatus, errorFromStatus, STATUS_DETAILS_KEY, statusFromError, statusRegistry } from "./status.js";
 export { ConfigError, loadServerConfig, MAX_DURATION_MS, SERVER_SETTINGS, waitForShutdownSignal } from "./config.js";
 export type { ServerConfig, SettingDescription, SignalSource } from "./config.js";
