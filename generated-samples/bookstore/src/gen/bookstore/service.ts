@@ -125,4 +125,141 @@ export interface BookstoreService {
 }
 
 /** How the transports see `bookstore.v1.BookstoreService`: its methods, paths, kinds and message codecs. */
-export const bookstoreSpec = defineService(BookstoreV1_BookstoreService);
+export const bookstoreSpec = defineService(BookstoreV1_BookstoreService, {
+  policies: {
+    listShelves: {
+      retry: {
+        maxAttempts: 3,
+        initialBackoffMs: 100,
+        maxBackoffMs: 10000,
+        backoffMultiplier: 2,
+        retryableCodes: ["UNAVAILABLE"],
+        budget: { maxTokens: 10, tokenRatio: 0.1 },
+      },
+      rateLimit: { requestsPerSecond: 20, burst: 40 },
+      auth: { mode: "none", scopes: [], roles: [] },
+    },
+    createShelf: {
+      retry: {
+        maxAttempts: 3,
+        initialBackoffMs: 100,
+        maxBackoffMs: 10000,
+        backoffMultiplier: 2,
+        retryableCodes: ["UNAVAILABLE"],
+        budget: { maxTokens: 10, tokenRatio: 0.1 },
+      },
+      auth: { mode: "jwt", scopes: ["bookstore.write"], roles: [] },
+    },
+    getShelf: {
+      retry: {
+        maxAttempts: 3,
+        initialBackoffMs: 100,
+        maxBackoffMs: 10000,
+        backoffMultiplier: 2,
+        retryableCodes: ["UNAVAILABLE"],
+        budget: { maxTokens: 10, tokenRatio: 0.1 },
+      },
+      auth: { mode: "none", scopes: [], roles: [] },
+    },
+    deleteShelf: {
+      retry: {
+        maxAttempts: 3,
+        initialBackoffMs: 100,
+        maxBackoffMs: 10000,
+        backoffMultiplier: 2,
+        retryableCodes: ["UNAVAILABLE"],
+        budget: { maxTokens: 10, tokenRatio: 0.1 },
+      },
+      auth: { mode: "jwt", scopes: ["bookstore.write"], roles: [] },
+    },
+    listBooks: {
+      retry: {
+        maxAttempts: 3,
+        initialBackoffMs: 100,
+        maxBackoffMs: 10000,
+        backoffMultiplier: 2,
+        retryableCodes: ["UNAVAILABLE"],
+        budget: { maxTokens: 10, tokenRatio: 0.1 },
+      },
+      rateLimit: { requestsPerSecond: 20, burst: 40 },
+      auth: { mode: "none", scopes: [], roles: [] },
+    },
+    getBook: {
+      retry: {
+        maxAttempts: 3,
+        initialBackoffMs: 100,
+        maxBackoffMs: 10000,
+        backoffMultiplier: 2,
+        retryableCodes: ["UNAVAILABLE"],
+        budget: { maxTokens: 10, tokenRatio: 0.1 },
+      },
+      auth: { mode: "none", scopes: [], roles: [] },
+    },
+    createBook: {
+      retry: {
+        maxAttempts: 3,
+        initialBackoffMs: 100,
+        maxBackoffMs: 10000,
+        backoffMultiplier: 2,
+        retryableCodes: ["UNAVAILABLE"],
+        budget: { maxTokens: 10, tokenRatio: 0.1 },
+      },
+      auth: { mode: "jwt", scopes: ["bookstore.write"], roles: [] },
+    },
+    updateBook: {
+      retry: {
+        maxAttempts: 3,
+        initialBackoffMs: 100,
+        maxBackoffMs: 10000,
+        backoffMultiplier: 2,
+        retryableCodes: ["UNAVAILABLE"],
+        budget: { maxTokens: 10, tokenRatio: 0.1 },
+      },
+      auth: { mode: "jwt", scopes: ["bookstore.write"], roles: [] },
+    },
+    deleteBook: {
+      retry: {
+        maxAttempts: 3,
+        initialBackoffMs: 100,
+        maxBackoffMs: 10000,
+        backoffMultiplier: 2,
+        retryableCodes: ["UNAVAILABLE"],
+        budget: { maxTokens: 10, tokenRatio: 0.1 },
+      },
+      auth: { mode: "jwt", scopes: ["bookstore.write"], roles: [] },
+    },
+    publishBook: {
+      retry: {
+        maxAttempts: 3,
+        initialBackoffMs: 100,
+        maxBackoffMs: 10000,
+        backoffMultiplier: 2,
+        retryableCodes: ["UNAVAILABLE"],
+        budget: { maxTokens: 10, tokenRatio: 0.1 },
+      },
+      auth: { mode: "jwt", scopes: ["bookstore.write"], roles: [] },
+    },
+    getBookCover: {
+      retry: {
+        maxAttempts: 3,
+        initialBackoffMs: 100,
+        maxBackoffMs: 10000,
+        backoffMultiplier: 2,
+        retryableCodes: ["UNAVAILABLE"],
+        budget: { maxTokens: 10, tokenRatio: 0.1 },
+      },
+      auth: { mode: "none", scopes: [], roles: [] },
+    },
+    watchShelf: {
+      retry: {
+        maxAttempts: 3,
+        initialBackoffMs: 100,
+        maxBackoffMs: 10000,
+        backoffMultiplier: 2,
+        retryableCodes: ["UNAVAILABLE"],
+        budget: { maxTokens: 10, tokenRatio: 0.1 },
+      },
+      auth: { mode: "none", scopes: [], roles: [] },
+    },
+  },
+});
