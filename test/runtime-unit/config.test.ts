@@ -29,6 +29,7 @@ const defaults = {
   jwtClockToleranceSeconds: 5,
   apiKeysFile: "",
   mtlsRolesFile: "",
+  policies: "",
 };
 
 describe("loadServerConfig", () => {
@@ -114,6 +115,7 @@ describe("loadServerConfig", () => {
       ["jwtClockToleranceSeconds", "JWT_CLOCK_TOLERANCE_SECONDS", "--jwt-clock-tolerance-seconds", 5],
       ["apiKeysFile", "API_KEYS_FILE", "--api-keys-file", ""],
       ["mtlsRolesFile", "MTLS_ROLES_FILE", "--mtls-roles-file", ""],
+      ["policies", "POLICIES", "--policies", ""],
     ]);
     for (const setting of SERVER_SETTINGS) expect(setting.description.length).toBeGreaterThan(10);
   });
