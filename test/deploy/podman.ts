@@ -55,6 +55,11 @@ export async function podman(env: NodeJS.ProcessEnv, args: readonly string[], ti
  * host's npm, and the host's CA bundle (HTTPS is intercepted here; `npm ci` needs it).
  */
 export async function ensureBaseImage(env: NodeJS.ProcessEnv, work: string): Promise<void> {
+  // Test files run in parallel workers: one makes the image while the others wait for it.
+  await withLock(join(work, "base-image.lock"), () => makeBaseImage(env, work));
+}
+
+async function makeBaseImage(env: NodeJS.ProcessEnv, work: string): Promise<void> {
   const exists = await run("podman", ["image", "exists", baseImage], { env }).then(
     () => true,
     () => false,
@@ -83,6 +88,41 @@ export async function ensureBaseImage(env: NodeJS.ProcessEnv, work: string): Pro
     ["-c", `tar -C "$ROOTFS" -c . | podman import --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' --change 'CMD ["node"]' - ${baseImage}`],
     { env: { ...env, ROOTFS: rootfs }, timeout: 300_000, maxBuffer: 64 * 1024 * 1024 },
   );
+}
+
+/**
+ * Runs `action` holding a lock folder (mkdir is atomic); waits at most 15 minutes for another
+ * holder, and takes over a lock whose holder process (its pid is in the folder) is gone.
+ */
+async function withLock(lock: string, action: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + 900_000;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number(await readFile(join(lock, "pid"), "utf8").catch(() => "NaN"));
+      if (Number.isInteger(holder) && !isAlive(holder)) await rm(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`${lock} held by pid ${holder} for 15 minutes`);
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    await writeFile(join(lock, "pid"), String(process.pid));
+    await action();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The first Debian mirror of the host's apt sources. */
