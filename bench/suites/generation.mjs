@@ -49,7 +49,7 @@ async function timed(command, args, { cwd, timeoutMs }) {
   return { seconds: Number(match[1]), peakMiB: Number(match[2]) / 1024 };
 }
 
-/** One job: the input files (relative to `cwd`) and include directories, run by either tool. */
+/** One job: the input files (relative to `cwd`) and include directories, run by either tool (protoc-gen-es under protoc, or under buf with `job.buf`). */
 function runGenerator(tool, job, outDir, timeoutMs) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -57,8 +57,14 @@ function runGenerator(tool, job, outDir, timeoutMs) {
   if (tool === "gen-svc") {
     return timed(process.execPath, [join(root, "bin/gen-svc.js"), "generate", ...job.files, ...includes, "-o", outDir], { cwd: job.cwd, timeoutMs });
   }
-  const plugin = `--plugin=protoc-gen-es=${join(root, "node_modules/.bin/protoc-gen-es")}`;
-  return timed("protoc", [plugin, `--es_out=${outDir}`, "--es_opt=target=ts", ...includes, "-I", join(root, "proto"), ...job.files], { cwd: job.cwd, timeoutMs });
+  const plugin = join(root, "node_modules/.bin/protoc-gen-es");
+  if (job.buf) {
+    // Debian's protoc (3.21) cannot parse editions, which some corpus entries use: buf compiles
+    // these inputs for protoc-gen-es, as it does for gen-svc.
+    const template = JSON.stringify({ version: "v2", plugins: [{ local: plugin, out: outDir, opt: ["target=ts"] }] });
+    return timed(join(root, "node_modules/.bin/buf"), ["generate", ".", "--template", template, ...job.files.flatMap((f) => ["--path", f])], { cwd: job.cwd, timeoutMs });
+  }
+  return timed("protoc", [`--plugin=protoc-gen-es=${plugin}`, `--es_out=${outDir}`, "--es_opt=target=ts", ...includes, "-I", join(root, "proto"), ...job.files], { cwd: job.cwd, timeoutMs });
 }
 
 /** The generation jobs: examples, corpus, synthetic sizes (smaller in smoke mode). */
@@ -71,10 +77,10 @@ function jobs(options) {
   }
   const corpus = options.corpusDir;
   const entries = corpusEntries(corpus, options.smoke ? 2 : undefined);
-  list.push({ id: "generate/corpus", title: `the corpus, ${entries.length} entries in one run`, cwd: corpus, files: entries, includes: ["."], corpus: true });
+  list.push({ id: "generate/corpus", title: `the corpus, ${entries.length} entries in one run`, cwd: corpus, files: entries, includes: ["."], corpus: true, buf: true });
   for (const services of options.smoke ? [2, 4, 8] : [10, 100, 1000]) {
     const cwd = join(options.tmpDir, `synthetic-${services}`);
-    list.push({ id: `generate/synthetic/${services}`, title: `synthetic: ${services} services x 10 methods x 10 messages`, cwd, services, includes: ["."], synthetic: true });
+    list.push({ id: `generate/synthetic/${services}`, title: `synthetic: ${services} services x 10 methods x 10 messages`, cwd, services, includes: ["."], synthetic: true, buf: true });
   }
   return list;
 }
@@ -97,6 +103,7 @@ export async function generationSuite(options, log) {
       unit: "s",
       lowerIsBetter: true,
       baseline: "protoc-gen-es",
+      baselineCompiler: job.buf ? "buf generate" : "protoc",
       subjects: Object.fromEntries(Object.entries(samples).map(([tool, list]) => [tool, columns(list)])),
       unavailable: {},
       ...(job.services ? { services: job.services } : {}),
