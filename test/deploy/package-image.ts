@@ -33,7 +33,8 @@ export async function finishPackage(packageDir: string, sampleDir: string, runti
 
 /** `podman build` of a package folder; host networking for `npm ci`; returns the image id. */
 export async function buildImage(env: NodeJS.ProcessEnv, contextDir: string, tag: string): Promise<string> {
-  await podman(env, ["build", "--pull=never", "--format=docker", "--network=host", "--build-arg", `BASE_IMAGE=${baseImage}`, "--tag", tag, contextDir], 900_000);
+  // --layers=false: no intermediate images (nothing to clean up after a run; each image is built once).
+  await podman(env, ["build", "--pull=never", "--layers=false", "--format=docker", "--network=host", "--build-arg", `BASE_IMAGE=${baseImage}`, "--tag", tag, contextDir], 900_000);
   return (await podman(env, ["image", "inspect", "--format", "{{.Id}}", tag])).trim();
 }
 
