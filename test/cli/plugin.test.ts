@@ -99,7 +99,7 @@ describe("protoc-gen-svc", () => {
 
   it("puts option and generator errors in response.error and still exits 0", async () => {
     const bad = await respond("bogus=1");
-    expect(bad.error).toBe('invalid option "bogus": unknown option (known: service, package_name, runtime, messages)');
+    expect(bad.error).toBe('invalid option "bogus": unknown option (known: service, package_name, runtime, messages, deploy, image, image_registry, replicas, cpu_request, cpu_limit, memory_request, memory_limit)');
     expect(bad.file).toEqual([]);
     expect((await respond("out_dir=")).error).toBe('invalid option "out_dir": needs a value');
     const failed = await respond("", deps({ generate: failingGenerate }));

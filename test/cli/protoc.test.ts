@@ -134,7 +134,7 @@ describe.skipIf(skip)("protoc-gen-svc under real compilers", () => {
     mkdirSync(join(cwd, "out"));
     const res = run("protoc", ["-I", "proto", "-I", bundledProtoDir(), "--svc_out=out", "--svc_opt=bogus=1", "greeter/v1/greeter.proto"], cwd);
     expect(res.status).toBe(1);
-    expect(res.stderr).toBe('--svc_out: invalid option "bogus": unknown option (known: service, package_name, runtime, messages)\n');
+    expect(res.stderr).toBe('--svc_out: invalid option "bogus": unknown option (known: service, package_name, runtime, messages, deploy, image, image_registry, replicas, cpu_request, cpu_limit, memory_request, memory_limit)\n');
   });
 
   it.runIf(built)("generates under buf generate, editions included", () => {

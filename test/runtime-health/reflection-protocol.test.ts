@@ -60,13 +60,19 @@ describe("server reflection, request by request", () => {
       { case: "fileContainingSymbol", value: "ecommerce.product.v1.Product" },
       { case: "fileContainingSymbol", value: "google.protobuf.Timestamp" },
     );
-    expect(fileNames(first!)).toEqual([
-      PRODUCT_FILE,
-      "google/api/annotations.proto", // imported only for an option: still sent
-      "google/protobuf/timestamp.proto",
+    // The file asked for first, then each of its imports, transitively, once.
+    const [asked, ...imports] = fileNames(first!);
+    expect(asked).toBe(PRODUCT_FILE);
+    expect(imports.sort()).toEqual([
+      "buf/validate/validate.proto", // imported only for options: still sent
+      "google/api/annotations.proto",
       "google/api/http.proto",
       "google/protobuf/descriptor.proto",
-    ]);
+      "google/protobuf/duration.proto",
+      "google/protobuf/field_mask.proto",
+      "google/protobuf/timestamp.proto",
+      "gensvc/options/v1/options.proto",
+    ].sort());
     // The same stream already has the imports: only the file asked for comes again.
     expect(fileNames(again!)).toEqual([PRODUCT_FILE]);
     expect(fileNames(timestamp!)).toEqual(["google/protobuf/timestamp.proto"]);
@@ -115,7 +121,8 @@ describe("server reflection, request by request", () => {
     expect(fileNames(extension!)[0]).toBe("google/api/annotations.proto");
     expect(numbers!.messageResponse).toMatchObject({
       case: "allExtensionNumbersResponse",
-      value: { baseTypeName: "google.protobuf.MethodOptions", extensionNumber: [HTTP_EXTENSION_NUMBER] },
+      // gen-svc's method policy (51700) and google.api.http, both used by the product contract.
+      value: { baseTypeName: "google.protobuf.MethodOptions", extensionNumber: [51700, HTTP_EXTENSION_NUMBER] },
     });
     expect(noNumbers!.messageResponse).toMatchObject({ case: "allExtensionNumbersResponse", value: { extensionNumber: [] } });
   });
