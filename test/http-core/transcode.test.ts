@@ -10,6 +10,9 @@ import { annotatedRules, type HttpRuleSpec } from "../../src/runtime/http/rules.
 import { decodeRequest, encodeResponse, jsonRegistry, messageFromJsonText, messageToJsonText } from "../../src/runtime/http/transcode.js";
 import { compileContract, messageOf, methodOf } from "./compile.js";
 
+/** A response body as text: JSON comes as a string, binary bodies as bytes. */
+const bodyText = (body: Uint8Array | string) => (typeof body === "string" ? body : new TextDecoder().decode(body));
+
 const files = compileContract();
 const registry = jsonRegistry([messageOf(files, "Kitchen").file]);
 const utf8 = new TextEncoder();
@@ -260,7 +263,7 @@ describe("responses", () => {
     for (const accept of [undefined, "*/*", "application/json", "text/html", "application/json, application/x-protobuf;q=0.5"]) {
       const out = encodeResponse(everything, rule, message, accept, registry);
       expect(out.contentType).toBe("application/json");
-      expect(JSON.parse(new TextDecoder().decode(out.body))).toEqual({ name: "n", i64: "5", color: "RED" });
+      expect(JSON.parse(bodyText(out.body))).toEqual({ name: "n", i64: "5", color: "RED" });
     }
   });
 
@@ -268,7 +271,7 @@ describe("responses", () => {
     for (const accept of ["application/x-protobuf", "application/proto", "application/json;q=0.5, application/proto", "*/*, application/x-protobuf"]) {
       const out = encodeResponse(everything, rule, message, accept, registry);
       expect(out.contentType).toBe(accept.includes("x-protobuf") ? "application/x-protobuf" : "application/proto");
-      expect(equals(Kitchen, fromBinary(Kitchen, out.body), message)).toBe(true);
+      expect(equals(Kitchen, fromBinary(Kitchen, out.body as Uint8Array), message)).toBe(true);
     }
   });
 
@@ -276,16 +279,16 @@ describe("responses", () => {
     const method = methodOf(files, "UpdateWhole");
     const Message = messageOf(files, "Message");
     const out = encodeResponse(method, annotatedRules(method)[0]!, create(Message, { messageId: "1", text: "Hi!" }), undefined, registry);
-    expect(new TextDecoder().decode(out.body)).toBe('"Hi!"');
+    expect(bodyText(out.body)).toBe('"Hi!"');
     const empty = encodeResponse(method, annotatedRules(method)[0]!, create(Message), "application/x-protobuf", registry);
-    expect(new TextDecoder().decode(empty.body)).toBe('""');
+    expect(bodyText(empty.body)).toBe('""');
   });
 
   it("response_body of each field kind", () => {
     const full = create(Kitchen, { i64: 5n, tags: ["a", "b"], at: { seconds: 1n }, child: { name: "c" }, colors: [2], wInt32: 3 } as never);
     const send = (field: string, accept?: string): string => {
       const custom: HttpRuleSpec = { ...rule, responseBody: field };
-      return new TextDecoder().decode(encodeResponse(everything, custom, full, accept, registry).body);
+      return bodyText(encodeResponse(everything, custom, full, accept, registry).body);
     };
     expect(send("i64")).toBe('"5"');
     expect(send("tags")).toBe('["a","b"]');
@@ -296,7 +299,7 @@ describe("responses", () => {
     expect(send("flag")).toBe("false");
     expect(send("empty")).toBe("{}");
     const binary = encodeResponse(everything, { ...rule, responseBody: "child" }, full, "application/x-protobuf", registry);
-    expect((fromBinary(Kitchen, binary.body) as unknown as { name: string }).name).toBe("c");
+    expect((fromBinary(Kitchen, binary.body as Uint8Array) as unknown as { name: string }).name).toBe("c");
   });
 
   it("google.api.HttpBody responses pass raw with their content type", () => {
@@ -304,6 +307,6 @@ describe("responses", () => {
     const body = create(method.output, { contentType: "text/csv", data: utf8.encode("a,b") } as never);
     const out = encodeResponse(method, annotatedRules(method)[0]!, body, "application/x-protobuf", registry);
     expect(out.contentType).toBe("text/csv");
-    expect(new TextDecoder().decode(out.body)).toBe("a,b");
+    expect(bodyText(out.body)).toBe("a,b");
   });
 });

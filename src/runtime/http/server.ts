@@ -134,7 +134,7 @@ function sendMessage(t: Transcoding, route: CallRoute, ctx: CallContext, request
     ...metadataHeaders(ctx.responseHeader),
     ...trailerHeaders(ctx.responseTrailer),
     "content-type": encoded.contentType,
-    "content-length": String(encoded.body.byteLength),
+    "content-length": String(typeof encoded.body === "string" ? Buffer.byteLength(encoded.body) : encoded.body.byteLength),
   });
   response.end(encoded.body);
 }

@@ -117,7 +117,7 @@ export async function forEachResponse(responses: AsyncIterable<unknown>, signal:
 /** One response as the JSON text of a stream frame (its `response_body` field, if the rule names one). */
 export function responseJsonText(t: Transcoding, route: CallRoute, message: unknown): string {
   const encoded = encodeResponse(route.descriptor, route.rule, message as never, "application/json", t.registry);
-  return Buffer.from(encoded.body).toString("utf8");
+  return typeof encoded.body === "string" ? encoded.body : Buffer.from(encoded.body).toString("utf8");
 }
 
 /** Waits until the response takes more data; rejects with the signal's reason if the call ends first. */
