@@ -8,7 +8,7 @@
 // `npm run bench` builds gen-svc first; this script generates the echo service into
 // .tmp/bench/echo and compiles it, then runs the suites. Writes DIR/bench.json (or
 // bench-smoke.json), DIR/bench.md and DIR/bench.svg; DIR defaults to bench/results.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -46,9 +46,15 @@ function parseOptions(argv) {
   };
 }
 
-/** The shared corpus, found as test/support/corpus.ts finds it. */
+/**
+ * The shared corpus, found as test/support/corpus.ts finds it: `$GEN_SVC_CORPUS`, else
+ * `../shared/corpus` beside the repository, else `/work/shared/corpus` (a clone elsewhere).
+ */
 function corpusDir() {
-  return process.env.GEN_SVC_CORPUS || join(root, "../shared/corpus");
+  const candidates = [process.env.GEN_SVC_CORPUS, join(root, "../shared/corpus"), "/work/shared/corpus"].filter(Boolean);
+  const found = candidates.find((dir) => existsSync(join(dir, "ENTRIES.txt")));
+  if (found === undefined) throw new Error(`the shared corpus is missing; looked in ${candidates.join(", ")} (set GEN_SVC_CORPUS)`);
+  return found;
 }
 
 /** Generates the echo service with the built gen-svc into .tmp/bench/echo and compiles it. */
