@@ -5,7 +5,9 @@
  *
  * - `PUT /v1/agent/service/register`: a service with TTL checks (`Checks` or `Check`; `TTL`,
  *   `Status`, `DeregisterCriticalServiceAfter`); a TTL check starts critical unless `Status` says
- *   otherwise; registering an existing ID replaces it;
+ *   otherwise; and gRPC checks (`GRPC` = `host:port/service`, `Interval`), which the agent runs
+ *   itself: a real `grpc.health.v1.Health/Check` call at once and then every interval, passing
+ *   only on SERVING (fake-consul-grpc-probe.ts); registering an existing ID replaces it;
  * - `PUT /v1/agent/check/pass/<id>`: passing until the TTL runs out; 404 for an unknown check;
  * - `GET /v1/health/service/<name>?passing`: blocking queries (`index`, `wait`), answering
  *   `X-Consul-Index`; with `passing` only services whose checks all pass;
@@ -18,11 +20,16 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { probeGrpcHealth } from "./fake-consul-grpc-probe.js";
 
-/** A TTL check as the fake agent keeps it. */
+/** A TTL or gRPC check as the fake agent keeps it. */
 export interface FakeCheck {
   readonly checkId: string;
   readonly name: string;
+  readonly kind: "ttl" | "grpc";
+  /** For a gRPC check: `host:port/service` and the probe interval. */
+  readonly grpc?: { readonly target: string; readonly intervalMs: number; readonly useTls: boolean };
+  /** Infinite for a gRPC check: it does not expire, its probes set its status. */
   readonly ttlMs: number;
   readonly deregisterCriticalAfterMs: number | undefined;
   status: "passing" | "critical";
@@ -65,6 +72,8 @@ export class FakeConsulAgent {
   readonly #waiters = new Set<() => void>();
   readonly #server: Server;
   readonly #sweep: NodeJS.Timeout;
+  /** The probe timer of every gRPC check, by check id. */
+  readonly #probes = new Map<string, NodeJS.Timeout>();
 
   private constructor(server: Server, sweepMs: number) {
     this.#server = server;
@@ -91,6 +100,8 @@ export class FakeConsulAgent {
   /** Goes away at once, as a killed agent does: connections (and blocked queries) are cut. */
   async stop(): Promise<void> {
     clearInterval(this.#sweep);
+    for (const timer of this.#probes.values()) clearInterval(timer);
+    this.#probes.clear();
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     this.#server.closeAllConnections();
     for (const wake of [...this.#waiters]) wake();
@@ -125,13 +136,18 @@ export class FakeConsulAgent {
     const rawChecks = Array.isArray(definition?.Checks) ? definition.Checks : definition?.Check ? [definition.Check] : [];
     const checks: FakeCheck[] = [];
     for (const [position, raw] of (rawChecks as Record<string, unknown>[]).entries()) {
-      const ttlMs = parseGoDuration(raw.TTL);
-      if (ttlMs === undefined) return answer(response, 400, "fake Consul agent: only TTL checks are implemented");
+      const grpcCheck = typeof raw.GRPC === "string" ? { target: raw.GRPC, intervalMs: parseGoDuration(raw.Interval), useTls: raw.GRPCUseTLS === true } : undefined;
+      const ttlMs = grpcCheck ? Number.POSITIVE_INFINITY : parseGoDuration(raw.TTL);
+      if (ttlMs === undefined) return answer(response, 400, "fake Consul agent: only TTL and gRPC checks are implemented");
+      if (grpcCheck && grpcCheck.intervalMs === undefined) return answer(response, 400, "Interval must be > 0 for a gRPC check");
+      if (grpcCheck?.useTls) return answer(response, 400, "fake Consul agent: gRPC checks over TLS are not implemented");
       const defaultId = rawChecks.length === 1 && !Array.isArray(definition?.Checks) ? `service:${id}` : `service:${id}:${position + 1}`;
       const now = performance.now();
       checks.push({
         checkId: typeof raw.CheckID === "string" ? raw.CheckID : defaultId,
         name: typeof raw.Name === "string" ? raw.Name : `Service '${name}' check`,
+        kind: grpcCheck ? "grpc" : "ttl",
+        ...(grpcCheck ? { grpc: { target: grpcCheck.target, intervalMs: grpcCheck.intervalMs as number, useTls: false } } : {}),
         ttlMs,
         deregisterCriticalAfterMs: parseGoDuration(raw.DeregisterCriticalServiceAfter),
         status: raw.Status === "passing" ? "passing" : "critical",
@@ -143,14 +159,43 @@ export class FakeConsulAgent {
     const tags = Array.isArray(definition?.Tags) ? (definition.Tags as string[]) : [];
     const address = typeof definition?.Address === "string" ? definition.Address : "";
     const port = typeof definition?.Port === "number" ? definition.Port : 0;
-    this.services.set(id, { definition: { ID: id, Service: name, Tags: tags, Address: address, Port: port, Meta: meta }, checks });
+    this.#stopProbes(this.services.get(id));
+    const service: FakeService = { definition: { ID: id, Service: name, Tags: tags, Address: address, Port: port, Meta: meta }, checks };
+    this.services.set(id, service);
+    for (const check of checks) if (check.grpc) this.#startProbe(service, check, check.grpc);
     this.#changed();
     answer(response, 200, "");
+  }
+
+  /** Probes at once and then every interval, as the agent's gRPC check runner does. */
+  #startProbe(service: FakeService, check: FakeCheck, grpc: NonNullable<FakeCheck["grpc"]>): void {
+    const probe = async (): Promise<void> => {
+      const serving = await probeGrpcHealth(grpc.target, grpc.intervalMs);
+      if (this.services.get(service.definition.ID) !== service) return;
+      const status = serving ? "passing" : "critical";
+      if (status === check.status) return;
+      check.status = status;
+      if (status === "critical") {
+        check.criticalSince = performance.now();
+        this.events.push({ at: check.criticalSince, kind: "critical", serviceId: service.definition.ID });
+      }
+      this.#changed();
+    };
+    void probe();
+    this.#probes.set(check.checkId, setInterval(() => void probe(), grpc.intervalMs));
+  }
+
+  #stopProbes(service: FakeService | undefined): void {
+    for (const check of service?.checks ?? []) {
+      clearInterval(this.#probes.get(check.checkId));
+      this.#probes.delete(check.checkId);
+    }
   }
 
   #pass(checkId: string, response: ServerResponse): void {
     const check = [...this.services.values()].flatMap((service) => service.checks).find((candidate) => candidate.checkId === checkId);
     if (check === undefined) return answer(response, 404, `Unknown check ID "${checkId}". Ensure that the check ID is passed, not the check name.`);
+    if (check.kind !== "ttl") return answer(response, 500, `Check "${checkId}" is not a TTL check`);
     check.expiresAt = performance.now() + check.ttlMs;
     if (check.status !== "passing") {
       check.status = "passing";
@@ -160,6 +205,7 @@ export class FakeConsulAgent {
   }
 
   #deregister(id: string, response: ServerResponse): void {
+    this.#stopProbes(this.services.get(id));
     if (!this.services.delete(id)) return answer(response, 404, `Unknown service ID "${id}". Ensure that the service ID is passed, not the service name.`);
     this.#changed();
     answer(response, 200, "");
@@ -207,6 +253,7 @@ export class FakeConsulAgent {
         (check) => check.status === "critical" && check.deregisterCriticalAfterMs !== undefined && now - check.criticalSince >= check.deregisterCriticalAfterMs,
       );
       if (reap) {
+        this.#stopProbes(service);
         this.services.delete(service.definition.ID);
         this.events.push({ at: now, kind: "reaped", serviceId: service.definition.ID });
         this.#changed();
@@ -232,11 +279,11 @@ function healthEntry(service: FakeService): unknown {
         CheckID: check.checkId,
         Name: check.name,
         Status: check.status,
-        Output: check.status === "passing" ? "" : "TTL expired",
+        Output: check.status === "passing" ? "" : check.kind === "ttl" ? "TTL expired" : "gRPC health check: not SERVING",
         ServiceID: definition.ID,
         ServiceName: definition.Service,
         ServiceTags: definition.Tags,
-        Type: "ttl",
+        Type: check.kind,
       })),
     ],
   };

@@ -33,6 +33,19 @@ export interface ConsulTtlCheck {
 }
 
 /**
+ * The optional gRPC check: the agent itself calls `grpc.health.v1.Health/Check` for the instance's
+ * service on its gRPC port every `intervalMs`, so an instance whose process lives (its TTL keeps
+ * passing) but whose health says NOT_SERVING, or whose port stopped answering, drops out too.
+ */
+export interface ConsulGrpcCheck {
+  readonly checkId: string;
+  readonly intervalMs: number;
+  readonly deregisterCriticalAfterMs: number;
+  /** Call the instance over TLS (its gRPC port serves TLS). */
+  readonly useTls: boolean;
+}
+
+/**
  * The options the `consul` client's `agent.service.register` takes. Its TypeScript types demand
  * `name` and `timeout` on every check, although a TTL check uses neither `timeout` nor any
  * interval; the client only copies `Timeout` for interval checks, so sending it is harmless.
@@ -44,14 +57,28 @@ export interface ConsulServiceRegistration {
   port: number;
   tags: string[];
   meta: Record<string, string>;
-  checks: {
-    checkid: string;
-    name: string;
-    ttl: string;
-    timeout: string;
-    status: string;
-    deregistercriticalserviceafter: string;
-  }[];
+  checks: Array<ConsulTtlCheckDefinition | ConsulGrpcCheckDefinition>;
+}
+
+/** A TTL check as the client's `register` takes it. */
+interface ConsulTtlCheckDefinition {
+  checkid: string;
+  name: string;
+  ttl: string;
+  timeout: string;
+  status: string;
+  deregistercriticalserviceafter: string;
+}
+
+/** A gRPC check as the client's `register` takes it (`grpc` is `host:port/service`). */
+interface ConsulGrpcCheckDefinition {
+  checkid: string;
+  name: string;
+  grpc: string;
+  grpcusetls: boolean;
+  interval: string;
+  timeout: string;
+  deregistercriticalserviceafter: string;
 }
 
 /** A duration in Go's notation, which Consul parses (`time.ParseDuration`). */
@@ -69,11 +96,17 @@ export function ttlCheckId(instance: Pick<ServiceInstance, "service" | "id">): s
   return `service:${consulServiceId(instance)}:ttl`;
 }
 
+/** The id of the gRPC check of a registration. */
+export function grpcCheckId(instance: Pick<ServiceInstance, "service" | "id">): string {
+  return `service:${consulServiceId(instance)}:grpc`;
+}
+
 /**
- * The agent registration for `instance`. Throws a TypeError for an instance Consul would refuse
+ * The agent registration for `instance`, with a gRPC check too when `grpcCheck` is given and the
+ * instance has a gRPC port. Throws a TypeError for an instance Consul would refuse
  * (no id, no port, metadata keys Consul does not allow), so the mistake shows at the caller.
  */
-export function toConsulRegistration(instance: ServiceInstance, check: ConsulTtlCheck): ConsulServiceRegistration {
+export function toConsulRegistration(instance: ServiceInstance, check: ConsulTtlCheck, grpcCheck?: ConsulGrpcCheck): ConsulServiceRegistration {
   const served = TRANSPORTS.filter((transport) => isPort(instance.ports[transport]));
   const mainTransport = served[0];
   if (instance.id === "" || instance.service === "") throw new TypeError("a Consul registration needs a service name and an instance id");
@@ -95,7 +128,22 @@ export function toConsulRegistration(instance: ServiceInstance, check: ConsulTtl
         status: "passing",
         deregistercriticalserviceafter: goDuration(check.deregisterCriticalAfterMs),
       },
+      ...(grpcCheck && isPort(instance.ports.grpc) ? [grpcCheckDefinition(instance, instance.ports.grpc, grpcCheck)] : []),
     ],
+  };
+}
+
+function grpcCheckDefinition(instance: ServiceInstance, port: number, check: ConsulGrpcCheck): ConsulGrpcCheckDefinition {
+  return {
+    checkid: check.checkId,
+    name: `gRPC health of ${instance.id}`,
+    // Consul's form: the address, then the service name that Health/Check is asked about.
+    grpc: `${instance.host.includes(":") ? `[${instance.host}]` : instance.host}:${port}/${instance.service}`,
+    grpcusetls: check.useTls,
+    interval: goDuration(check.intervalMs),
+    // A probe may take at most the interval, so probes never overlap.
+    timeout: goDuration(check.intervalMs),
+    deregistercriticalserviceafter: goDuration(check.deregisterCriticalAfterMs),
   };
 }
 

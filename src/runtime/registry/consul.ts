@@ -2,7 +2,8 @@
  * The Consul registry backend, on the `consul` npm client (v2) talking to a local Consul agent.
  *
  * - Registration: `PUT /v1/agent/service/register` with one TTL check (default TTL 10 s, passed
- *   every TTL/3 with `PUT /v1/agent/check/pass/<id>`) and `DeregisterCriticalServiceAfter`
+ *   every TTL/3 with `PUT /v1/agent/check/pass/<id>`), optionally a gRPC check (the agent calls the
+ *   instance's `grpc.health.v1` service every `grpcCheckIntervalMs`), and `DeregisterCriticalServiceAfter`
  *   (default 1 min), so an instance that dies without deregistering turns critical within one TTL
  *   (and drops out of discovery) and is removed by the agent after the critical period. When a pass
  *   fails (e.g. the agent restarted and lost the service) the service is registered again.
@@ -14,7 +15,7 @@
  */
 import { EventEmitter } from "node:events";
 import Consul from "consul";
-import { consulServiceId, fromHealthEntries, goDuration, toConsulRegistration, ttlCheckId } from "./consul-codec.js";
+import { consulServiceId, fromHealthEntries, goDuration, grpcCheckId, toConsulRegistration, ttlCheckId } from "./consul-codec.js";
 import { assertValidInstance, sleep, watchWith, type InstanceSetStream } from "./instance-set.js";
 import type { ServiceInstance, ServiceRegistry } from "./types.js";
 
@@ -35,6 +36,13 @@ export interface ConsulRegistryOptions {
    * Consul agent does not accept less than 1 min and reaps every 30 s).
    */
   readonly deregisterCriticalAfterMs?: number;
+  /**
+   * When set, every instance with a gRPC port also gets a gRPC check: the agent calls
+   * `grpc.health.v1.Health/Check` for the service this often. Default: no gRPC check (TTL only).
+   */
+  readonly grpcCheckIntervalMs?: number;
+  /** The gRPC check calls the instance over TLS. Default false. */
+  readonly grpcCheckTls?: boolean;
   /** The `wait` of each blocking query. Default 55 s. */
   readonly blockingWaitMs?: number;
   /** Time limit of the other requests (register, pass, deregister). Default 5 s. */
@@ -73,6 +81,7 @@ export class ConsulRegistry implements ServiceRegistry {
   readonly #consul: Consul;
   readonly #ttlMs: number;
   readonly #deregisterCriticalAfterMs: number;
+  readonly #grpcCheck: { intervalMs: number; useTls: boolean } | undefined;
   readonly #blockingWaitMs: number;
   readonly #requestTimeoutMs: number;
   readonly #retryInitialMs: number;
@@ -90,6 +99,10 @@ export class ConsulRegistry implements ServiceRegistry {
     });
     this.#ttlMs = positive(options.ttlMs, 10_000, "ttlMs");
     this.#deregisterCriticalAfterMs = positive(options.deregisterCriticalAfterMs, 60_000, "deregisterCriticalAfterMs");
+    this.#grpcCheck =
+      options.grpcCheckIntervalMs === undefined
+        ? undefined
+        : { intervalMs: positive(options.grpcCheckIntervalMs, 10_000, "grpcCheckIntervalMs"), useTls: options.grpcCheckTls ?? false };
     this.#blockingWaitMs = positive(options.blockingWaitMs, 55_000, "blockingWaitMs");
     this.#requestTimeoutMs = positive(options.requestTimeoutMs, 5_000, "requestTimeoutMs");
     this.#retryInitialMs = positive(options.retryInitialMs, 200, "retryInitialMs");
@@ -141,11 +154,9 @@ export class ConsulRegistry implements ServiceRegistry {
   }
 
   async #registerWithAgent(instance: ServiceInstance): Promise<void> {
-    const registration = toConsulRegistration(instance, {
-      checkId: ttlCheckId(instance),
-      ttlMs: this.#ttlMs,
-      deregisterCriticalAfterMs: this.#deregisterCriticalAfterMs,
-    });
+    const deregisterCriticalAfterMs = this.#deregisterCriticalAfterMs;
+    const grpcCheck = this.#grpcCheck && { checkId: grpcCheckId(instance), deregisterCriticalAfterMs, ...this.#grpcCheck };
+    const registration = toConsulRegistration(instance, { checkId: ttlCheckId(instance), ttlMs: this.#ttlMs, deregisterCriticalAfterMs }, grpcCheck);
     // Built apart from the call: `timeout` is a request option the client's types leave out.
     const options = { ...registration, ...this.#extras() };
     await this.#consul.agent.service.register(options);

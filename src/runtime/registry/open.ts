@@ -11,8 +11,9 @@
  *   SRV records `_<port>._tcp.<k8s-service>.<namespace>.svc.<domain>` of headless services.
  *   A service without a mapping uses the default name ({@link defaultKubernetesServiceName}).
  * - `dns://?<service>=<host>:<port>[&interval=5000&server=ip:port]`: A/AAAA records of a host name.
- * - `consul://[host:port][?ttl=10&deregister=60&tls=true]`: a Consul agent (default 127.0.0.1:8500)
- *   with a TTL check of `ttl` seconds and DeregisterCriticalServiceAfter of `deregister` seconds;
+ * - `consul://[host:port][?ttl=10&deregister=60&tls=true&grpc_check=10&grpc_check_tls=false]`: a
+ *   Consul agent (default 127.0.0.1:8500) with a TTL check of `ttl` seconds, optionally a gRPC
+ *   health check every `grpc_check` seconds, and DeregisterCriticalServiceAfter of `deregister` seconds;
  *   the ACL token comes from CONSUL_HTTP_TOKEN ({@link ConsulRegistry}).
  * - `mdns://[?heartbeat=3000&ttl=10&interface=<ip>&bind=<ip>&port=5353]`: multicast DNS on the LAN,
  *   announcing every `heartbeat` ms with records of `ttl` seconds ({@link MdnsRegistry}).
@@ -90,20 +91,31 @@ async function openEtcd(url: RegistryUrl): Promise<ServiceRegistry> {
 async function openConsul(url: RegistryUrl, options: OpenRegistryOptions): Promise<ServiceRegistry> {
   if (url.path !== "" && url.path !== "/") throw new ConfigError(`registry URL "${url.text}": write consul://host:port?ttl=10&deregister=60`);
   const { host, port } = url.authority === "" ? { host: "127.0.0.1", port: 8500 } : parseHostPort(url, url.authority);
-  rejectUnknownParams(url, ["ttl", "deregister", "tls"]);
+  rejectUnknownParams(url, ["ttl", "deregister", "tls", "grpc_check", "grpc_check_tls"]);
   const ttlSeconds = optionalInteger(url, "ttl", 1, 3600);
   const deregisterSeconds = optionalInteger(url, "deregister", 1, 86_400);
-  const tls = url.params.get("tls");
-  if (tls !== null && tls !== "true" && tls !== "false") throw new ConfigError(`registry URL "${url.text}": tls=${tls} is not true or false`);
+  const grpcCheckSeconds = optionalInteger(url, "grpc_check", 1, 3600);
+  const tls = optionalBoolean(url, "tls");
+  const grpcCheckTls = optionalBoolean(url, "grpc_check_tls");
   const { ConsulRegistry } = await import("./consul.js");
   return new ConsulRegistry({
     host,
     port,
-    secure: tls === "true",
+    secure: tls === true,
     token: (options.env ?? process.env).CONSUL_HTTP_TOKEN || undefined,
     ttlMs: ttlSeconds === undefined ? undefined : ttlSeconds * 1000,
     deregisterCriticalAfterMs: deregisterSeconds === undefined ? undefined : deregisterSeconds * 1000,
+    grpcCheckIntervalMs: grpcCheckSeconds === undefined ? undefined : grpcCheckSeconds * 1000,
+    grpcCheckTls,
   });
+}
+
+/** A `true`/`false` URL parameter, or undefined when absent. */
+function optionalBoolean(url: RegistryUrl, name: string): boolean | undefined {
+  const value = url.params.get(name);
+  if (value === null) return undefined;
+  if (value !== "true" && value !== "false") throw new ConfigError(`registry URL "${url.text}": ${name}=${value} is not true or false`);
+  return value === "true";
 }
 
 async function openMdns(url: RegistryUrl): Promise<ServiceRegistry> {
