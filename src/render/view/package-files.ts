@@ -99,6 +99,7 @@ function readmeView(ctx: PackageContext): object {
     settings: serverSettings.map((setting) => ({ ...setting, defaultCell: setting.default === "" ? "(derived)" : `\`${setting.default}\`` })),
     clients,
     exampleClient: clients[0],
+    errorCatalogs: errorsView(ctx.header, ctx.pkg.errorCatalogs)?.catalogs ?? [],
     services: ctx.pkg.services.map((s) => {
       const names = ctx.names.get(s)!;
       return {
