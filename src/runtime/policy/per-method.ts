@@ -2,6 +2,7 @@
  * State kept per method (a token bucket, a bulkhead, a breaker) and the effective policy of a
  * method: the generated one with the `POLICIES` overrides applied, computed once per method.
  */
+import type { Endpoint, Middleware } from "../endpoint.js";
 import type { MethodSpec } from "../spec.js";
 import { applyOverrides, type PolicyOverrides } from "./overrides.js";
 import type { MethodPolicy } from "./types.js";
@@ -19,6 +20,25 @@ export class PolicyTable {
     this.resolved.set(method.path, policy);
     return policy;
   }
+}
+
+/**
+ * A middleware that picks, on a method's first call, the endpoint its calls go through. A chain
+ * is built per method, so a method without the policy pays one identity check per call and no
+ * lookup, closure or promise; a chain shared by several methods decides again when they alternate.
+ */
+export function decidedPerMethod(decide: (method: MethodSpec, next: Endpoint) => Endpoint): Middleware {
+  return (next) => {
+    let decidedFor: MethodSpec | undefined;
+    let endpoint: Endpoint = next;
+    return (ctx, input) => {
+      if (decidedFor !== ctx.method) {
+        decidedFor = ctx.method;
+        endpoint = decide(ctx.method, next);
+      }
+      return endpoint(ctx, input);
+    };
+  };
 }
 
 /** Lazily created state per key (a method path, a path plus a metadata value). */

@@ -9,7 +9,7 @@
  * - {@link concurrencyLimit}: a cockatiel bulkhead per instance and method; a call finding the
  *   slots and the queue full gets RESOURCE_EXHAUSTED; a streaming call holds its slot until its
  *   response stream ends.
- * Methods without the policy pass straight through (one Map lookup per call).
+ * Each is decided once per method: methods without the policy pass straight through.
  */
 import { create } from "@bufbuild/protobuf";
 import { anyPack, DurationSchema } from "@bufbuild/protobuf/wkt";
@@ -24,7 +24,7 @@ import { earlierDeadline } from "../outgoing.js";
 import { streamsResponses } from "../spec.js";
 import { streamUntilAborted, untilAborted } from "./abort.js";
 import type { PolicyOverrides } from "./overrides.js";
-import { PolicyTable, StateMap } from "./per-method.js";
+import { decidedPerMethod, PolicyTable, StateMap } from "./per-method.js";
 import { TokenBucket, type Clock } from "./token-bucket.js";
 
 /** Options of the server policy middleware. */
@@ -40,15 +40,17 @@ export function rateLimit(options: ServerPolicyOptions = {}): Middleware {
   const table = new PolicyTable(options.overrides);
   const now = options.now ?? (() => performance.now());
   const buckets = new StateMap<TokenBucket>();
-  return (next) => (ctx, input) => {
-    const limit = table.of(ctx.method)?.rateLimit;
-    if (limit === undefined) return next(ctx, input);
-    const key = limit.keyMetadata ? metadataText(ctx, limit.keyMetadata) : "";
-    const bucket = buckets.get(`${ctx.method.path}\n${key}`, () => new TokenBucket(limit.requestsPerSecond, limit.burst, now), (b) => b.isFull());
-    const waitMs = bucket.take();
-    if (waitMs > 0) return Promise.reject(rateLimited(ctx, waitMs));
-    return next(ctx, input);
-  };
+  return decidedPerMethod((method, next) => {
+    const limit = table.of(method)?.rateLimit;
+    if (limit === undefined) return next;
+    return (ctx, input) => {
+      const key = limit.keyMetadata ? metadataText(ctx, limit.keyMetadata) : "";
+      const bucket = buckets.get(`${ctx.method.path}\n${key}`, () => new TokenBucket(limit.requestsPerSecond, limit.burst, now), (b) => b.isFull());
+      const waitMs = bucket.take();
+      if (waitMs > 0) return Promise.reject(rateLimited(ctx, waitMs));
+      return next(ctx, input);
+    };
+  });
 }
 
 function metadataText(ctx: CallContext, key: string): string {
@@ -66,14 +68,16 @@ function rateLimited(ctx: CallContext, waitMs: number): ServiceError {
 /** The policy timeout (see the module comment). */
 export function serverTimeout(options: Pick<ServerPolicyOptions, "overrides"> = {}): Middleware {
   const table = new PolicyTable(options.overrides);
-  return (next) => (ctx, input) => {
-    const timeoutMs = table.of(ctx.method)?.timeoutMs;
-    if (timeoutMs === undefined) return next(ctx, input);
-    const deadline = new Date(Date.now() + timeoutMs);
-    // The caller's deadline is earlier: the transport enforces it already.
-    if (ctx.deadline !== undefined && ctx.deadline.getTime() <= deadline.getTime()) return next(ctx, input);
-    return withDeadline(ctx, input, next, deadline, timeoutMs);
-  };
+  return decidedPerMethod((method, next) => {
+    const timeoutMs = table.of(method)?.timeoutMs;
+    if (timeoutMs === undefined) return next;
+    return (ctx, input) => {
+      const deadline = new Date(Date.now() + timeoutMs);
+      // The caller's deadline is earlier: the transport enforces it already.
+      if (ctx.deadline !== undefined && ctx.deadline.getTime() <= deadline.getTime()) return next(ctx, input);
+      return withDeadline(ctx, input, next, deadline, timeoutMs);
+    };
+  });
 }
 
 async function withDeadline(ctx: CallContext, input: unknown, next: (ctx: CallContext, input: unknown) => Promise<unknown>, deadline: Date, timeoutMs: number): Promise<unknown> {
@@ -106,13 +110,15 @@ async function* clearingAfter<T>(source: AsyncIterable<T>, done: () => void): As
 export function concurrencyLimit(options: Pick<ServerPolicyOptions, "overrides"> = {}): Middleware {
   const table = new PolicyTable(options.overrides);
   const bulkheads = new StateMap<BulkheadPolicy>();
-  return (next) => async (ctx, input) => {
-    const limit = table.of(ctx.method)?.concurrencyLimit;
-    if (limit === undefined) return next(ctx, input);
-    const bulkhead = bulkheads.get(ctx.method.path, () => new BulkheadPolicy(limit.maxConcurrent, limit.maxQueue));
-    const release = await slot(bulkhead, ctx);
-    return observeCall(ctx, input, next, { end: release });
-  };
+  return decidedPerMethod((method, next) => {
+    const limit = table.of(method)?.concurrencyLimit;
+    if (limit === undefined) return next;
+    const bulkhead = bulkheads.get(method.path, () => new BulkheadPolicy(limit.maxConcurrent, limit.maxQueue));
+    return async (ctx, input) => {
+      const release = await slot(bulkhead, ctx);
+      return observeCall(ctx, input, next, { end: release });
+    };
+  });
 }
 
 /**
