@@ -7,6 +7,7 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { Code, codeName } from "../code.js";
 import type { Middleware } from "../endpoint.js";
+import type { ServiceError } from "../errors.js";
 import type { ClientMiddleware } from "../outgoing.js";
 import type { MethodKind, MethodSpec } from "../spec.js";
 import { observe, observeCall, type CallObserver } from "./observe.js";
@@ -26,19 +27,35 @@ type Label = "grpc_type" | "grpc_service" | "grpc_method";
 /** Latency buckets in seconds: 1 ms to 10 s, as go-grpc-prometheus's default plus finer low end. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/**
+ * The calls of each method counted since the last scrape, kept as plain numbers: prom-client
+ * hashes the label set on every update, so counting into it directly costs more than a small
+ * call's own work. Written into the metrics when the registry collects them.
+ */
+const TALLIES = Symbol("gen-svc.rpc-metrics.tallies");
+
+/** The metrics as {@link createRpcMetrics} makes them: with the per-method tallies it flushes. */
+type TalliedMetrics = RpcMetrics & { readonly [TALLIES]?: Map<string, MethodTally> };
+
 /** Creates and registers the metrics of `side` in `registry` (once per registry and side). */
 export function createRpcMetrics(registry: Registry, side: "server" | "client"): RpcMetrics {
   const registers = [registry];
   const labelNames = ["grpc_type", "grpc_service", "grpc_method"] as const;
   const prefix = `grpc_${side}`;
   const what = side === "server" ? "RPCs started on the server" : "RPCs started by the client";
-  return {
-    started: new Counter({ name: `${prefix}_started_total`, help: `Total number of ${what}.`, labelNames, registers }),
+  const tallies = new Map<string, MethodTally>();
+  // Every metric flushes every tally before it is read; whichever is read first does the work.
+  const collect = () => {
+    for (const tally of tallies.values()) tally.flush();
+  };
+  const metrics: TalliedMetrics = {
+    started: new Counter({ name: `${prefix}_started_total`, help: `Total number of ${what}.`, labelNames, registers, collect }),
     handled: new Counter({
       name: `${prefix}_handled_total`,
       help: `Total number of RPCs completed on the ${side}, regardless of success or failure.`,
       labelNames: [...labelNames, "grpc_code"],
       registers,
+      collect,
     }),
     handlingSeconds: new Histogram({
       name: `${prefix}_handling_seconds`,
@@ -47,28 +64,37 @@ export function createRpcMetrics(registry: Registry, side: "server" | "client"):
       buckets: LATENCY_BUCKETS,
       registers,
     }),
-    inFlight: new Gauge({ name: `${prefix}_in_flight`, help: `Number of RPCs in flight on the ${side}.`, labelNames, registers }),
+    inFlight: new Gauge({ name: `${prefix}_in_flight`, help: `Number of RPCs in flight on the ${side}.`, labelNames, registers, collect }),
     received: new Counter({
       name: `${prefix}_msg_received_total`,
       help: `Total number of RPC stream messages received by the ${side}.`,
       labelNames,
       registers,
+      collect,
     }),
-    sent: new Counter({ name: `${prefix}_msg_sent_total`, help: `Total number of RPC stream messages sent by the ${side}.`, labelNames, registers }),
+    sent: new Counter({ name: `${prefix}_msg_sent_total`, help: `Total number of RPC stream messages sent by the ${side}.`, labelNames, registers, collect }),
+    [TALLIES]: tallies,
   };
+  return metrics;
 }
 
 /** Server middleware recording every call in `metrics` (from `createRpcMetrics(registry, "server")`). */
 export function serverMetrics(metrics: RpcMetrics): Middleware {
-  const cache = new WeakMap<MethodSpec, MethodMetrics>();
-  return (next) => (ctx, input) => observeCall(ctx, input, next, callObserver(metrics, cache, ctx.method, "server"));
+  return (next) => {
+    // A chain serves one method: its tally is found once, not per call.
+    let method: MethodSpec | undefined;
+    let tally: MethodTally | undefined;
+    return (ctx, input) => {
+      if (method !== ctx.method) tally = tallyOf(metrics, (method = ctx.method));
+      return observeCall(ctx, input, next, new MetricsObserver(tally!, "server"));
+    };
+  };
 }
 
 /** Client middleware recording every outgoing call in `metrics` (from `createRpcMetrics(registry, "client")`). */
 export function clientMetrics(metrics: RpcMetrics): ClientMiddleware {
-  const cache = new WeakMap<MethodSpec, MethodMetrics>();
   return (next) => (call, input) =>
-    observe({ method: call.method, signal: call.options.signal }, (observed) => next(call, observed), input, callObserver(metrics, cache, call.method, "client"));
+    observe({ method: call.method, signal: call.options.signal }, (observed) => next(call, observed), input, new MetricsObserver(tallyOf(metrics, call.method), "client"));
 }
 
 /** Labels per method, computed once: calls are the hot path. */
@@ -79,54 +105,98 @@ const grpcTypes: Record<MethodKind, string> = {
   bidi_streaming: "bidi_stream",
 };
 
-/** The metric children of one method, bound to its labels once: label lookups cost per call. */
-interface MethodMetrics {
-  readonly started: { inc(): void };
-  readonly inFlight: { inc(): void; dec(): void };
-  readonly handlingSeconds: { startTimer(): () => unknown };
-  readonly received: { inc(): void };
-  readonly sent: { inc(): void };
-  /** `handled` by code, bound as codes occur. */
-  readonly handled: Map<Code, { inc(): void }>;
-  readonly labels: Record<Label, string>;
+/** The tally of a method in `metrics`; metrics made elsewhere than createRpcMetrics get one of their own, flushed as it counts. */
+function tallyOf(metrics: TalliedMetrics, method: MethodSpec): MethodTally {
+  const tallies = metrics[TALLIES];
+  if (tallies === undefined) return new MethodTally(method, metrics, true);
+  let tally = tallies.get(method.path);
+  if (tally === undefined) tallies.set(method.path, (tally = new MethodTally(method, metrics, false)));
+  return tally;
 }
 
 /**
- * An observer counting into `metrics`. The observer hears of inputs and outputs of the endpoint:
- * a server receives its inputs and sends its outputs, a client the other way round.
+ * One method's counts since the last flush (in flight: the current number). Latencies go to the
+ * histogram as they come, with the label set bound once.
  */
-function callObserver(metrics: RpcMetrics, cache: WeakMap<MethodSpec, MethodMetrics>, method: MethodSpec, side: "server" | "client"): CallObserver {
-  let bound = cache.get(method);
-  if (bound === undefined) cache.set(method, (bound = bind(metrics, method)));
-  const m = bound;
-  m.started.inc();
-  m.inFlight.inc();
-  const stopTimer = m.handlingSeconds.startTimer();
-  const input = side === "server" ? m.received : m.sent;
-  const output = side === "server" ? m.sent : m.received;
-  return {
-    received: () => input.inc(),
-    sent: () => output.inc(),
-    end: (error) => {
-      stopTimer();
-      m.inFlight.dec();
-      const code = error?.code ?? Code.OK;
-      let handled = m.handled.get(code);
-      if (handled === undefined) m.handled.set(code, (handled = metrics.handled.labels({ ...m.labels, grpc_code: codeName(code) })));
-      handled.inc();
-    },
-  };
+class MethodTally {
+  private readonly labels: Record<Label, string>;
+  private started = 0;
+  private inFlight = 0;
+  private received = 0;
+  private sent = 0;
+  /** Calls ended since the last flush, by code. */
+  private readonly handled = new Map<Code, number>();
+  private everStarted = false;
+
+  /** `flushEach`: write into `metrics` after every update (metrics whose collect does not flush). */
+  constructor(
+    method: MethodSpec,
+    private readonly metrics: RpcMetrics,
+    private readonly flushEach: boolean,
+  ) {
+    this.labels = { grpc_type: grpcTypes[method.kind], grpc_service: method.serviceName, grpc_method: method.name };
+  }
+
+  start(): void {
+    this.started++;
+    this.inFlight++;
+    if (this.flushEach) this.flush();
+  }
+
+  /** One message each way: `received` true for one the side took in. */
+  message(received: boolean): void {
+    if (received) this.received++;
+    else this.sent++;
+    if (this.flushEach) this.flush();
+  }
+
+  /** A call ended with `code` after `seconds`. */
+  end(code: Code, seconds: number): void {
+    this.inFlight--;
+    this.handled.set(code, (this.handled.get(code) ?? 0) + 1);
+    this.metrics.handlingSeconds.observe(this.labels, seconds);
+    if (this.flushEach) this.flush();
+  }
+
+  /** Adds what was counted since the last flush to the metrics. */
+  flush(): void {
+    const { metrics, labels } = this;
+    if (this.started > 0) {
+      metrics.started.inc(labels, this.started);
+      this.everStarted = true;
+    }
+    if (this.everStarted) metrics.inFlight.set(labels, this.inFlight);
+    if (this.received > 0) metrics.received.inc(labels, this.received);
+    if (this.sent > 0) metrics.sent.inc(labels, this.sent);
+    for (const [code, count] of this.handled) metrics.handled.inc({ ...labels, grpc_code: codeName(code) }, count);
+    this.started = this.received = this.sent = 0;
+    this.handled.clear();
+  }
 }
 
-function bind(metrics: RpcMetrics, method: MethodSpec): MethodMetrics {
-  const labels = { grpc_type: grpcTypes[method.kind], grpc_service: method.serviceName, grpc_method: method.name };
-  return {
-    started: metrics.started.labels(labels),
-    inFlight: metrics.inFlight.labels(labels),
-    handlingSeconds: metrics.handlingSeconds.labels(labels),
-    received: metrics.received.labels(labels),
-    sent: metrics.sent.labels(labels),
-    handled: new Map(),
-    labels,
-  };
+/**
+ * The observer of one call, counting into its method's tally. It hears of inputs and outputs of
+ * the endpoint: a server receives its inputs and sends its outputs, a client the other way round.
+ */
+class MetricsObserver implements CallObserver {
+  private readonly startedAt = performance.now();
+
+  constructor(
+    private readonly tally: MethodTally,
+    private readonly side: "server" | "client",
+  ) {
+    tally.start();
+  }
+
+  received(): void {
+    this.tally.message(this.side === "server");
+  }
+
+  sent(): void {
+    this.tally.message(this.side === "client");
+  }
+
+  end(error: ServiceError | undefined): void {
+    this.tally.end(error?.code ?? Code.OK, (performance.now() - this.startedAt) / 1000);
+  }
 }

@@ -41,20 +41,21 @@ export async function observe(
   input: unknown,
   observer: CallObserver,
 ): Promise<unknown> {
-  const ending = once(observer.end.bind(observer));
-  const observedInput = streamsRequests(ctx.method) ? countEach(input as AsyncIterable<unknown>, observer.received) : input;
-  if (!streamsRequests(ctx.method)) observer.received?.();
+  const requestStream = streamsRequests(ctx.method);
+  const observedInput = requestStream ? countEach(input as AsyncIterable<unknown>, observer) : input;
+  if (!requestStream) observer.received?.();
   let output: unknown;
   try {
     output = await run(observedInput);
   } catch (error) {
-    ending(endError(ctx, error));
+    observer.end(endError(ctx, error));
     throw error;
   }
-  if (streamsResponses(ctx.method)) return watchResponses(ctx, output as AsyncIterable<unknown>, observer, ending);
+  // Only a response stream can end in more than one way; a unary answer ends here, once.
+  if (streamsResponses(ctx.method)) return watchResponses(ctx, output as AsyncIterable<unknown>, observer, once(observer.end.bind(observer)));
   observer.sent?.();
   // A handler may finish after its caller cancelled; the caller saw the cancellation.
-  ending(ctx.signal?.aborted ? endError(ctx, undefined) : undefined);
+  observer.end(ctx.signal?.aborted ? endError(ctx, undefined) : undefined);
   return output;
 }
 
@@ -87,9 +88,9 @@ async function* watchResponses(
   }
 }
 
-async function* countEach<T>(source: AsyncIterable<T>, onEach: (() => void) | undefined): AsyncGenerator<T> {
+async function* countEach<T>(source: AsyncIterable<T>, observer: CallObserver): AsyncGenerator<T> {
   for await (const message of source) {
-    onEach?.();
+    observer.received?.();
     yield message;
   }
 }
