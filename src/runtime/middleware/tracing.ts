@@ -1,11 +1,13 @@
 /**
  * Tracing with the OpenTelemetry API: a SERVER span per incoming call and a CLIENT span per
  * outgoing one, named `package.Service/Method` with the `rpc.*` attributes of the semantic
- * conventions. The W3C `traceparent`/`tracestate` travel in metadata. With no SDK installed the
- * API is a no-op, yet an incoming trace id still reaches logs and outgoing calls.
+ * conventions. The W3C `traceparent`/`tracestate` travel in metadata. With no SDK installed no
+ * span is made (a call without `traceparent` costs nothing), yet an incoming trace id still
+ * reaches logs and outgoing calls.
  */
 import {
   context,
+  ProxyTracerProvider,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
@@ -40,9 +42,18 @@ const serverErrorCodes = new Set<Code>([Code.UNKNOWN, Code.DEADLINE_EXCEEDED, Co
 
 /** Server middleware: continues the caller's trace (from `traceparent`) in a SERVER span. */
 export function serverTracing(options: TracingOptions = {}): Middleware {
-  const tracer = tracerOf(options);
+  const provider = options.tracerProvider ?? trace.getTracerProvider();
+  const tracer = provider.getTracer("gen-svc");
   const propagator = options.propagator ?? new W3CTraceContextPropagator();
+  // Only the default propagator is known to read nothing but traceparent/tracestate.
+  const readsOnlyTraceparent = options.propagator === undefined;
   return (next) => (ctx, input) => {
+    if (!hasSdk(provider)) {
+      // No spans to make: only an incoming trace is carried on, for logs and outgoing calls.
+      if (readsOnlyTraceparent && !ctx.requestMetadata.has("traceparent")) return next(ctx, input);
+      const traceContext = propagator.extract(ROOT_CONTEXT, ctx.requestMetadata, metadataGetter);
+      return context.with(traceContext, () => next({ ...ctx, traceContext }, input));
+    }
     const remote = propagator.extract(ROOT_CONTEXT, ctx.requestMetadata, metadataGetter);
     const span = startSpan(tracer, ctx.method, SpanKind.SERVER, remote, ctx.peer);
     const traceContext = trace.setSpan(remote, span);
@@ -67,6 +78,17 @@ export function clientTracing(options: TracingOptions = {}): ClientMiddleware {
     const observed = { method: call.method, signal: call.options.signal };
     return observe(observed, (value) => next(traced, value), input, spanObserver(span, (code) => code !== Code.OK));
   };
+}
+
+/** What the API's global provider delegates to while no SDK is registered. */
+const NO_SDK = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether spans from `provider` can be recorded: false for the API's global provider before an
+ * SDK registers (checked per call, as one may register later), true for any other provider.
+ */
+function hasSdk(provider: TracerProvider): boolean {
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_SDK;
 }
 
 function tracerOf(options: TracingOptions): Tracer {
