@@ -8,9 +8,10 @@ import { randomUUID } from "node:crypto";
 import { Code, codeName } from "../code.js";
 import type { CallContext } from "../context.js";
 import type { Middleware } from "../endpoint.js";
-import type { Logger } from "../logger.js";
+import type { ServiceError } from "../errors.js";
+import type { Logger, LogLevel } from "../logger.js";
 import { streamsRequests, streamsResponses } from "../spec.js";
-import { observeCall } from "./observe.js";
+import { observeCall, type CallObserver } from "./observe.js";
 import { createSampler } from "./sampler.js";
 
 /** The metadata key of the request id: taken from the request, or made up, and sent back. */
@@ -58,49 +59,120 @@ export function levelForCode(code: Code): Level {
 /** The logging middleware. */
 export function logging(options: LoggingOptions): Middleware {
   const now = options.now ?? (() => performance.now());
-  const sample = createSampler({ perSecond: options.callsPerSecond ?? 100, thereafter: 100, now });
+  const settings: LogSettings = { logger: options.logger, now, sample: createSampler({ perSecond: options.callsPerSecond ?? 100, thereafter: 100, now }) };
   return (next) => (ctx, input) => {
     const requestId = ctx.requestMetadata.get(REQUEST_ID_KEY) ?? randomUUID();
     if (typeof requestId === "string" && !ctx.responseHeader.has(REQUEST_ID_KEY)) ctx.responseHeader.set(REQUEST_ID_KEY, requestId);
-    const traceId = traceIdOf(ctx);
-    const bindings = { method: ctx.method.path, request_id: requestId, ...(traceId ? { trace_id: traceId } : {}) };
-    const started = now();
-    const counts = { received: 0, sent: 0 };
-    return observeCall(withLazyLogger(ctx, () => options.logger.child(bindings)), input, next, {
-      received: () => counts.received++,
-      sent: () => counts.sent++,
-      end: (error) => {
-        const code = error?.code ?? Code.OK;
-        const level = levelForCode(code);
-        if (level === "info" && code === Code.OK && !sample()) return;
-        const line: Record<string, unknown> = {
-          ...bindings,
-          peer: ctx.peer,
-          transport: ctx.transport,
-          code: codeName(code),
-          duration_ms: Math.round((now() - started) * 1000) / 1000,
-        };
-        if (streamsRequests(ctx.method)) line["messages_received"] = counts.received;
-        if (streamsResponses(ctx.method)) line["messages_sent"] = counts.sent;
-        if (error) line["error"] = error.message;
-        options.logger[level](line, "call finished");
-      },
-    });
+    const observer = new LoggingObserver(settings, ctx, requestId);
+    return observeCall({ ...ctx, logger: new LazyChildLogger(observer) }, input, next, observer);
   };
 }
 
+/** What every call's observer shares. */
+interface LogSettings {
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly sample: () => boolean;
+}
+
+/** Watches one call and writes its line when it ends (sampled when it succeeded). */
+class LoggingObserver implements CallObserver {
+  private readonly started: number;
+  private messagesReceived = 0;
+  private messagesSent = 0;
+
+  constructor(
+    readonly settings: LogSettings,
+    private readonly ctx: CallContext,
+    private readonly requestId: string | Uint8Array,
+  ) {
+    this.started = settings.now();
+  }
+
+  /** Method, request id and trace id: bound to the handler's logger and put in the call's line. */
+  bindings(): Record<string, unknown> {
+    const traceId = traceIdOf(this.ctx);
+    return { method: this.ctx.method.path, request_id: this.requestId, ...(traceId ? { trace_id: traceId } : {}) };
+  }
+
+  received(): void {
+    this.messagesReceived++;
+  }
+
+  sent(): void {
+    this.messagesSent++;
+  }
+
+  end(error: ServiceError | undefined): void {
+    const code = error?.code ?? Code.OK;
+    const level = levelForCode(code);
+    if (level === "info" && code === Code.OK && !this.settings.sample()) return;
+    const { ctx } = this;
+    const line: Record<string, unknown> = {
+      ...this.bindings(),
+      peer: ctx.peer,
+      transport: ctx.transport,
+      code: codeName(code),
+      duration_ms: Math.round((this.settings.now() - this.started) * 1000) / 1000,
+    };
+    if (streamsRequests(ctx.method)) line["messages_received"] = this.messagesReceived;
+    if (streamsResponses(ctx.method)) line["messages_sent"] = this.messagesSent;
+    if (error) line["error"] = error.message;
+    this.settings.logger[level](line, "call finished");
+  }
+}
+
 /**
- * The context with a child logger made only when the handler first uses it: most calls never
- * log, and a pino child per call is a measurable share of a small call's cost.
+ * The handler's `ctx.logger`: a child of the server's logger with the call's bindings, made only
+ * when first used. Most calls never log, and a pino child per call is a measurable share of a
+ * small call's cost.
  */
-function withLazyLogger(ctx: CallContext, makeLogger: () => Logger): CallContext {
-  let logger: Logger | undefined;
-  return {
-    ...ctx,
-    get logger() {
-      return (logger ??= makeLogger());
-    },
-  };
+class LazyChildLogger implements Logger {
+  private made: Logger | undefined;
+
+  constructor(private readonly observer: LoggingObserver) {}
+
+  trace(fields: object | string, message?: string): void {
+    this.write("trace", fields, message);
+  }
+
+  debug(fields: object | string, message?: string): void {
+    this.write("debug", fields, message);
+  }
+
+  info(fields: object | string, message?: string): void {
+    this.write("info", fields, message);
+  }
+
+  warn(fields: object | string, message?: string): void {
+    this.write("warn", fields, message);
+  }
+
+  error(fields: object | string, message?: string): void {
+    this.write("error", fields, message);
+  }
+
+  fatal(fields: object | string, message?: string): void {
+    this.write("fatal", fields, message);
+  }
+
+  child(bindings: Record<string, unknown>): Logger {
+    return this.logger().child(bindings);
+  }
+
+  isLevelEnabled(level: string): boolean {
+    return this.observer.settings.logger.isLevelEnabled(level);
+  }
+
+  private logger(): Logger {
+    return (this.made ??= this.observer.settings.logger.child(this.observer.bindings()));
+  }
+
+  private write(level: Exclude<LogLevel, "silent">, fields: object | string, message: string | undefined): void {
+    const logger = this.logger();
+    if (typeof fields === "string") logger[level](fields);
+    else logger[level](fields, message);
+  }
 }
 
 /** The trace id of the call's span, when tracing put one in its context. */
