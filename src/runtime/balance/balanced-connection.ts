@@ -67,6 +67,9 @@ export interface BalancedInstance {
   readonly ejected: boolean;
 }
 
+/** The tried set of a call's first attempt. */
+const NOTHING_TRIED: ReadonlySet<string> = new Set();
+
 /** The responses of one streaming attempt. */
 type OpenStream = (connection: RpcConnection, options: CallOptions) => AsyncIterable<unknown>;
 
@@ -132,32 +135,46 @@ export class BalancedConnection extends ChainedConnection {
     return { method, target: this.#service, options: inheritParent(options) };
   }
 
-  /** The innermost endpoint: all attempts of one call, whatever its kind. */
-  async #call(call: OutgoingCall, input: unknown): Promise<unknown> {
+  /**
+   * The innermost endpoint: all attempts of one call, whatever its kind. Not async itself: a
+   * unary call's promise is returned as it is (one promise less per call, the hot path).
+   */
+  #call(call: OutgoingCall, input: unknown): Promise<unknown> {
     const { method } = call;
     const options = attemptOptions(call.options);
     switch (method.kind) {
       case "unary":
         return this.#unary(method, input, options);
       case "server_streaming":
-        return this.#stream(method, options, undefined, (c, o) => c.serverStream(method, input, o));
+        return Promise.resolve(this.#stream(method, options, undefined, (c, o) => c.serverStream(method, input, o)));
       case "client_streaming":
         return this.#clientStream(method, new ReplayableRequests(input as AsyncIterable<unknown>), options);
       case "bidi_streaming": {
         const requests = new ReplayableRequests(input as AsyncIterable<unknown>);
-        return this.#stream(method, options, requests, (c, o) => c.bidiStream(method, requests.attempt(), o));
+        return Promise.resolve(this.#stream(method, options, requests, (c, o) => c.bidiStream(method, requests.attempt(), o)));
       }
     }
   }
 
+  /**
+   * A unary call's attempts. Written out rather than through {@link BalancedConnection.#track}
+   * and with the set of tried instances made only on a failure: this runs once per call.
+   */
   async #unary(method: MethodSpec, request: unknown, options: CallOptions): Promise<unknown> {
-    const tried = new Set<string>();
+    let tried: Set<string> | undefined;
     for (let attempt = 1; ; attempt++) {
-      const endpoint = await this.#pick(tried, options);
+      const endpoint = this.#pickNow(tried, options) ?? (await this.#pick(tried ?? NOTHING_TRIED, options));
+      endpoint.inFlight++;
       try {
-        return await this.#track(endpoint, options, () => endpoint.connection.unary(method, request, options));
-      } catch (error) {
+        const response = await endpoint.connection.unary(method, request, options);
+        this.#ejections.succeeded(endpoint.id);
+        return response;
+      } catch (thrown) {
+        const error = this.#noteFailure(endpoint, thrown, options);
+        tried ??= new Set();
         if (attempt >= this.#maxAttempts || !mayRetry(method, error) || this.#allTried(tried.add(endpoint.id))) throw error;
+      } finally {
+        endpoint.inFlight--;
       }
     }
   }
@@ -242,17 +259,27 @@ export class BalancedConnection extends ChainedConnection {
   async #pick(tried: ReadonlySet<string>, options: CallOptions): Promise<Endpoint> {
     const until = Math.min(Date.now() + this.#waitForInstancesMs, options.deadline?.getTime() ?? Infinity);
     while (true) {
-      if (this.#closed) throw new RemoteServiceError(Code.UNAVAILABLE, "connection closed");
-      const aborted = abortedBeforeStart(options);
-      if (aborted) throw aborted;
-      const untried = this.#pool.endpoints.filter((e) => !tried.has(e.id));
-      if (untried.length > 0) {
-        const admitted = untried.filter((e) => !this.#ejections.isEjected(e.id));
-        return this.#balancer.pick(admitted.length > 0 ? admitted : untried);
-      }
+      const picked = this.#pickNow(tried, options);
+      if (picked !== undefined) return picked;
       const outcome = await this.#pool.nextChange(until, options.signal).catch(() => "aborted" as const);
       if (outcome === "timeout" || outcome === "closed") throw this.#noInstances();
     }
+  }
+
+  /**
+   * {@link BalancedConnection.#pick} without waiting: an instance, or undefined when none is
+   * left untried. Throws when the connection is closed or the call aborted. No list is copied
+   * when nothing was tried and nothing is ejected (every call's case).
+   */
+  #pickNow(tried: ReadonlySet<string> | undefined, options: CallOptions): Endpoint | undefined {
+    if (this.#closed) throw new RemoteServiceError(Code.UNAVAILABLE, "connection closed");
+    const aborted = abortedBeforeStart(options);
+    if (aborted) throw aborted;
+    const endpoints = this.#pool.endpoints;
+    const untried = tried === undefined || tried.size === 0 ? endpoints : endpoints.filter((e) => !tried.has(e.id));
+    if (untried.length === 0) return undefined;
+    const admitted = this.#ejections.none ? untried : untried.filter((e) => !this.#ejections.isEjected(e.id));
+    return this.#balancer.pick(admitted.length > 0 ? admitted : untried);
   }
 
   #noInstances(): ServiceError {
@@ -267,6 +294,8 @@ export class BalancedConnection extends ChainedConnection {
  * timeout turned into a deadline once, so that retries and waiting share one time budget.
  */
 function attemptOptions(options: CallOptions): CallOptions {
+  // Nothing to fold in (every call without a parent or timeout): no copy.
+  if (options.parent === undefined && options.timeoutMs === undefined) return options;
   const { parent: _parent, timeoutMs: _timeoutMs, ...rest } = options;
   const deadline = callDeadline(options);
   return deadline === undefined ? rest : { ...rest, deadline };

@@ -34,7 +34,12 @@ export class EjectionTracker {
 
   /** A call on `id` succeeded: the next failure starts the back-off from the base again. */
   succeeded(id: string): void {
-    this.#state.delete(id);
+    if (this.#state.size > 0) this.#state.delete(id);
+  }
+
+  /** Whether no instance has failures on record (so none is ejected): callers skip filtering. */
+  get none(): boolean {
+    return this.#state.size === 0;
   }
 
   /** Whether `id` is out of rotation now. */
