@@ -5,7 +5,7 @@
  * violation; every message of a request stream is checked as the handler reads it.
  */
 import type { DescMessage, Message } from "@bufbuild/protobuf";
-import { createValidator, type Validator, type ValidatorOptions } from "@bufbuild/protovalidate";
+import type { Validator, ValidatorOptions } from "@bufbuild/protovalidate";
 import type { CallContext } from "../context.js";
 import type { Endpoint, Middleware } from "../endpoint.js";
 import { streamsRequests, type MethodSpec } from "../spec.js";
@@ -30,7 +30,7 @@ export interface ValidationOptions {
  */
 export function validation(options: ValidationOptions = {}): Middleware {
   // Shared by every method: protovalidate plans each message type once and caches the plan.
-  let validator = options.validator;
+  const validator = new SharedValidator(options);
   return (next) => {
     // A chain is built per method, so `next` serves one method: decide for it on its first call.
     let decidedFor: MethodSpec | undefined;
@@ -39,11 +39,35 @@ export function validation(options: ValidationOptions = {}): Middleware {
       if (decidedFor !== ctx.method) {
         decidedFor = ctx.method;
         const schema = inputSchema(ctx.method);
-        endpoint = schema ? validating(schema, (validator ??= createValidator(options.validatorOptions)), next) : next;
+        endpoint = schema ? validating(schema, validator, next) : next;
       }
       return endpoint(ctx, input);
     };
   };
+}
+
+/**
+ * The validator, made when a method with rules is first called: protovalidate (with its CEL
+ * interpreter) takes about 50 ms to load, which services without rules should not pay at
+ * start-up. Calls arriving while it loads wait for it.
+ */
+class SharedValidator {
+  private validator: Validator | undefined;
+  private loading: Promise<Validator> | undefined;
+
+  constructor(private readonly options: ValidationOptions) {
+    this.validator = options.validator;
+  }
+
+  /** The validator once loaded; undefined before. */
+  get ready(): Validator | undefined {
+    return this.validator;
+  }
+
+  /** Loads protovalidate once and makes the validator. */
+  load(): Promise<Validator> {
+    return (this.loading ??= import("@bufbuild/protovalidate").then(({ createValidator }) => (this.validator = createValidator(this.options.validatorOptions))));
+  }
 }
 
 /** The input message type of a method, when it is a protobuf-es method with rules. */
@@ -53,18 +77,22 @@ function inputSchema(method: MethodSpec): DescMessage | undefined {
 }
 
 /** An endpoint that checks each request message of `schema` before `next` sees it. */
-function validating(schema: DescMessage, validator: Validator, next: Endpoint): Endpoint {
-  const check = (ctx: CallContext, message: unknown): void => {
+function validating(schema: DescMessage, shared: SharedValidator, next: Endpoint): Endpoint {
+  const check = (validator: Validator, ctx: CallContext, message: unknown): void => {
     const result = validator.validate(schema, message as Message);
     if (result.kind === "invalid") throw invalidArgument(result.violations, ctx.transport === "http" ? "json" : "proto");
     // A rule that cannot be compiled or evaluated is the contract's fault, not the caller's:
     // thrown as is, recovery turns it into INTERNAL and logs it.
     if (result.kind === "error") throw result.error;
   };
-  return (ctx, input) => {
-    if (streamsRequests(ctx.method)) return next(ctx, checkedStream(ctx, input as AsyncIterable<unknown>, check));
-    check(ctx, input);
+  const run: (validator: Validator, ctx: CallContext, input: unknown) => Promise<unknown> = (validator, ctx, input) => {
+    if (streamsRequests(ctx.method)) return next(ctx, checkedStream(ctx, input as AsyncIterable<unknown>, (c, m) => check(validator, c, m)));
+    check(validator, ctx, input);
     return next(ctx, input);
+  };
+  return (ctx, input) => {
+    const validator = shared.ready;
+    return validator ? run(validator, ctx, input) : shared.load().then((loaded) => run(loaded, ctx, input));
   };
 }
 
