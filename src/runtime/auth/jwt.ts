@@ -4,7 +4,8 @@
  * tolerance, `iss` and `aud` when configured, and only the configured asymmetric algorithms, so
  * `alg: none` and an HS256 token "signed" with a public key never verify.
  */
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from "jose";
+import { createRequire } from "node:module";
 import { Code } from "../code.js";
 import type { CallContext } from "../context.js";
 import { ServiceError } from "../errors.js";
@@ -40,7 +41,7 @@ export type Authenticator = (ctx: CallContext) => Promise<Principal>;
 
 /** Keys fetched from a JWKS URL, cached; an unknown `kid` triggers a refetch (at most once per cooldown). */
 export function remoteJwks(url: string | URL, options: RemoteJwksOptions = {}): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(url), {
+  return loadJose().createRemoteJWKSet(new URL(url), {
     cooldownDuration: options.cooldownMs ?? 30_000,
     cacheMaxAge: options.cacheMaxAgeMs ?? 600_000,
     timeoutDuration: options.timeoutMs ?? 5_000,
@@ -49,7 +50,7 @@ export function remoteJwks(url: string | URL, options: RemoteJwksOptions = {}): 
 
 /** Keys from a JWKS document (e.g. a file's contents, parsed). */
 export function localJwks(jwks: JSONWebKeySet): JWTVerifyGetKey {
-  return createLocalJWKSet(jwks);
+  return loadJose().createLocalJWKSet(jwks);
 }
 
 /** Authenticates calls by the `authorization: Bearer <JWT>` metadata. */
@@ -60,6 +61,7 @@ export function jwtAuthenticator(options: JwtAuthenticatorOptions): Authenticato
     ...(options.issuer ? { issuer: options.issuer } : {}),
     ...(options.audience && options.audience.length > 0 ? { audience: [...options.audience] } : {}),
   };
+  const { jwtVerify } = loadJose();
   return async (ctx) => {
     const token = bearerToken(ctx);
     let payload: JWTPayload;
@@ -100,8 +102,18 @@ function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
+/**
+ * jose, loaded when JWTs are first configured: about 25 ms of start-up that services without JWT
+ * authentication should not pay. jose is an ES module without top-level await, so Node's
+ * require() loads it synchronously (the same instance an import would give).
+ */
+function loadJose(): typeof import("jose") {
+  return createRequire(import.meta.url)("jose") as typeof import("jose");
+}
+
 /** jose's failure as a message for the caller; fetching keys failing is the server's problem. */
 function jwtFailure(error: unknown): ServiceError {
+  const { errors } = loadJose();
   if (error instanceof errors.JWTExpired) return unauthenticated("token expired", "Bearer");
   if (error instanceof errors.JWTClaimValidationFailed) return unauthenticated(claimFailure(error), "Bearer");
   if (error instanceof errors.JOSEAlgNotAllowed) return unauthenticated("token algorithm not accepted", "Bearer");
@@ -115,7 +127,7 @@ function jwtFailure(error: unknown): ServiceError {
   return new ServiceError(Code.UNAVAILABLE, "cannot load the token signing keys", { cause: error });
 }
 
-function claimFailure(error: InstanceType<typeof errors.JWTClaimValidationFailed>): string {
+function claimFailure(error: InstanceType<typeof import("jose").errors.JWTClaimValidationFailed>): string {
   switch (error.claim) {
     case "nbf":
       return "token not yet valid";
