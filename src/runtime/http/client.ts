@@ -14,7 +14,8 @@ import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware,
 import { withClientPolicies, type ClientPolicyOptions } from "../policy/client.js";
 import { ChainedConnection } from "../rpc-connection.js";
 import { tlsConnectOptions, type ClientTls } from "../tls.js";
-import { Agent, fetch as undiciFetch } from "undici";
+import { createRequire } from "node:module";
+import type { Agent } from "undici";
 import type { ConnectionOptions } from "node:tls";
 import { CallScope } from "./client-call.js";
 import { acceptHeader, buildRequest, clientBinding, decodeResponse, type ClientBinding } from "./client-request.js";
@@ -65,8 +66,9 @@ export class HttpConnection extends ChainedConnection {
     super();
     this.#baseUrl = baseUrl.replace(/\/+$/, "");
     this.#tls = options.tls && tlsConnectOptions(options.tls);
-    this.#agent = this.#tls && !options.fetch ? new Agent({ connect: this.#tls }) : undefined;
-    this.#fetch = options.fetch ?? (this.#agent ? agentFetch(this.#agent) : globalThis.fetch);
+    const undici = this.#tls && !options.fetch ? loadUndici() : undefined;
+    this.#agent = undici && new undici.Agent({ connect: this.#tls });
+    this.#fetch = options.fetch ?? (undici && this.#agent ? agentFetch(undici, this.#agent) : globalThis.fetch);
     this.#defaults = options.headers ?? {};
     this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.#binary = options.binary ?? false;
@@ -196,8 +198,17 @@ export class HttpConnection extends ChainedConnection {
  * undici's own fetch with the Agent: an Agent from the undici package is only certain to work
  * with the fetch of the same package (Node's global fetch bundles its own undici copy).
  */
-function agentFetch(agent: Agent): typeof fetch {
-  return ((input: string, init: RequestInit) => undiciFetch(input, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
+function agentFetch(undici: typeof import("undici"), agent: Agent): typeof fetch {
+  return ((input: string, init: RequestInit) => undici.fetch(input, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
+}
+
+/**
+ * The undici package, loaded only by a connection that needs its Agent (TLS settings): loading
+ * it costs about 50 ms of every service's start-up otherwise. Synchronous (undici is CommonJS),
+ * so the constructor stays synchronous.
+ */
+function loadUndici(): typeof import("undici") {
+  return createRequire(import.meta.url)("undici") as typeof import("undici");
 }
 
 function callHook(hook: ((metadata: Metadata) => void) | undefined, metadata: Metadata): void {
