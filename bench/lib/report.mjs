@@ -42,6 +42,7 @@ export function checkTargets(results) {
     ratioTarget("gRPC server streaming: generated (empty chain) vs raw, msg/s (no target)", rowsOf(results, "grpc-stream"), "gen-empty", "raw-grpc-js", { at: 0 }),
     ratioTarget("gRPC client: generated >= 0.95x raw grpc-js client", rowsOf(results, "grpc-client"), "gen-client", "raw-grpc-js-client", { at: 0.95 }),
     ratioTarget("gRPC client: generated + discovery + p2c balancing >= 0.95x raw client", rowsOf(results, "grpc-client"), "gen-client-balanced", "raw-grpc-js-client", { at: 0.95 }),
+    clientCpuTarget(rowsOf(results, "grpc-client")[0]),
     ratioTarget("HTTP/JSON: generated transport >= 0.9x raw node:http (same protobuf-es JSON work)", rowsOf(results, "http-unary"), "gen-http", "raw-node-http", { at: 0.9 }),
     ratioTarget("HTTP/JSON: generated transport ahead of fastify in every row", rowsOf(results, "http-unary"), "gen-http", "fastify", { at: 1, above: true, everyRow: true }),
     ...generationTargets(rowsOf(results, "generation"), results.mode),
@@ -69,6 +70,17 @@ function generationTargets(rows, mode) {
     targets.push({ name: "the corpus generates in under 30 s", status, figure: `${s.median.toFixed(1)} s, peak ${Math.round(Math.max(...corpus.subjects["gen-svc"].peakMiB))} MiB (protoc-gen-es alone: ${es.toFixed(1)} s)${mode === "smoke" ? " (smoke: part of the corpus)" : ""}` });
   }
   return targets;
+}
+
+/** The client's CPU per call (raw's over the balanced client's, per round): the steadier view of the client rows. */
+function clientCpuTarget(row) {
+  const name = "gRPC client CPU per call: raw grpc-js / generated + balancing (no target; higher is better)";
+  const balanced = row?.subjects["gen-client-balanced"]?.cpuUsPerCall;
+  if (!balanced) return { name, status: "not measured", figure: "no client CPU figures in this run" };
+  const raw = row.subjects["raw-grpc-js-client"].cpuUsPerCall;
+  const r = ratioSummary(raw, balanced);
+  const us = (values) => `${median(values).toFixed(0)} us`;
+  return { name, status: "info", figure: `${r.median.toFixed(2)}x (rounds ${r.min.toFixed(2)}-${r.max.toFixed(2)}; ${us(balanced)} against ${us(raw)}; generated without balancing ${us(row.subjects["gen-client"].cpuUsPerCall)})`, ratio: r.median };
 }
 
 function startupTarget(row) {

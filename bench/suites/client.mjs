@@ -35,9 +35,14 @@ function makeClients(port) {
   };
 }
 
-/** Calls per second and latency over `seconds` (or MAX_CALLS calls), CONCURRENCY at a time. */
+/**
+ * Calls per second and latency over `seconds` (or MAX_CALLS calls), CONCURRENCY at a time, and
+ * this process's CPU per call: the client's own cost, which the server process and the other
+ * load on a shared machine move far less than they move calls per second.
+ */
 async function measure(client, request, seconds) {
   const latencies = [];
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const until = started + seconds * 1000;
   let issued = 0;
@@ -52,7 +57,9 @@ async function measure(client, request, seconds) {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  return { rps: latencies.length / elapsed, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99) };
+  const used = process.cpuUsage(cpu);
+  const cpuUsPerCall = (used.user + used.system) / Math.max(1, latencies.length);
+  return { rps: latencies.length / elapsed, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), cpuUsPerCall };
 }
 
 /** Runs the client row; `options`: rounds, seconds, warmUpMs. */
@@ -62,7 +69,8 @@ export async function clientSuite(options, log) {
   try {
     const request = echoRequestInit(PAYLOADS["16B"]);
     for (const client of Object.values(clients)) await measure(client, request, options.warmUpMs / 1000);
-    const samples = await alternate(options.rounds, CLIENTS, (name) => measure(clients[name], request, options.seconds));
+    // Three times the rounds of a server row: a round of this row is cheap and its noise large.
+    const samples = await alternate(options.rounds * 3, CLIENTS, (name) => measure(clients[name], request, options.seconds));
     const row = {
       id: `grpc-client/16B/m${CONCURRENCY}`,
       suite: "grpc-client",
