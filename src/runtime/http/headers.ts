@@ -36,7 +36,9 @@ const passThrough = new Set(PASS_THROUGH_HEADERS);
  */
 export function requestMetadata(headers: IncomingHttpHeaders): Metadata {
   const metadata = new Metadata();
-  for (const [name, value] of Object.entries(headers)) {
+  // for...in, not Object.entries: no array of pairs per request for the headers that stay with HTTP.
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     const key = name.startsWith(METADATA_HEADER_PREFIX) ? name.slice(METADATA_HEADER_PREFIX.length) : passThrough.has(name) ? name : undefined;
     if (key === undefined || key === "" || key.startsWith("grpc-")) continue;
@@ -91,6 +93,7 @@ const grpcTimeoutUnitsMs: Record<string, number> = { H: 3_600_000, M: 60_000, S:
  * rather than ignored, so a client never believes a deadline is in force when it is not.
  */
 export function requestDeadline(headers: IncomingHttpHeaders, now: number): Date | undefined {
+  if (headers["grpc-timeout"] === undefined && headers["x-request-timeout-ms"] === undefined) return undefined;
   const timeouts = [grpcTimeoutMs(headers["grpc-timeout"]), plainTimeoutMs(headers["x-request-timeout-ms"])].filter((t) => t !== undefined);
   return timeouts.length === 0 ? undefined : new Date(now + Math.min(...timeouts));
 }

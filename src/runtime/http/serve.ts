@@ -32,22 +32,25 @@ export interface HttpServerHandle {
 
 /** Listens; resolves once the port is bound. */
 export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHandle> {
-  const inFlight = new Set<ServerResponse>();
+  // A count, not a set of responses, and one shared listener: per-request work stays minimal.
+  let inFlight = 0;
   let draining = false;
   let onIdle: (() => void) | undefined;
   const { transcoder } = options;
   // Requests and WebSocket sessions both count as calls in flight for the drain.
-  const idle = () => inFlight.size === 0 && transcoder.openSessions() === 0;
+  const idle = () => inFlight === 0 && transcoder.openSessions() === 0;
   transcoder.onSessionEnd(() => {
     if (idle()) onIdle?.();
   });
+  // A ServerResponse emits "close" once, whether it finished or its connection went away.
+  const onResponseClose = () => {
+    inFlight--;
+    if (draining) server.closeIdleConnections();
+    if (idle()) onIdle?.();
+  };
   const handle = (request: IncomingMessage, response: ServerResponse) => {
-    inFlight.add(response);
-    response.once("close", () => {
-      inFlight.delete(response);
-      if (draining) server.closeIdleConnections();
-      if (idle()) onIdle?.();
-    });
+    inFlight++;
+    response.on("close", onResponseClose);
     // Keep-alive connections would outlive the drain; tell clients to reconnect elsewhere.
     if (draining) response.setHeader("connection", "close");
     transcoder.handleRequest(request, response);

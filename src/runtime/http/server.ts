@@ -90,7 +90,9 @@ export function createHttpTranscoder(options: HttpTranscoderOptions): HttpTransc
 }
 
 async function serveRequest(t: Transcoding, documents: Documents, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const { path, query } = splitUrl(request.url ?? "/");
+  const url = request.url ?? "/";
+  // Most calls have no query string: no URLSearchParams for them.
+  const { path, query } = url.includes("?") ? splitUrl(url) : { path: url, query: undefined };
   let match: RouteMatch<CallRoute>;
   try {
     // Throws INVALID_ARGUMENT for a path that is not valid percent-encoded UTF-8.
@@ -111,14 +113,13 @@ async function serveRequest(t: Transcoding, documents: Documents, request: Incom
   let state: HttpCallState | undefined;
   try {
     state = createHttpCallState(request, route.method, t.logger);
-    const call = state;
-    // "close" also follows a normal finish; only an unfinished response means the client left.
-    response.once("close", () => {
-      if (!response.writableFinished) call.abort(new ServiceError(Code.CANCELLED, "client went away"));
-    });
+    state.watch(response);
     const body = await readBody(request, t.maxMessageBytes);
     const input = decodeRequest(route.descriptor, route.rule, { variables: match.variables, query, body, contentType: request.headers["content-type"] }, t.registry);
-    const output = await untilAborted(route.endpoint(state.ctx, input), state.ctx.signal);
+    const pending = route.endpoint(state.ctx, input);
+    // A handler that ignores its signal must not hold a call past its deadline; without one,
+    // waiting for it costs nothing (a client that left gets no answer either way).
+    const output = state.ctx.deadline === undefined ? await pending : await untilAborted(pending, state.ctx.signal);
     if (streamsResponses(route.method)) await streamResponses(t, route, state, request, response, output as AsyncIterable<unknown>);
     else sendMessage(t, route, state.ctx, request, response, output);
   } catch (thrown) {
@@ -129,14 +130,21 @@ async function serveRequest(t: Transcoding, documents: Documents, request: Incom
 }
 
 function sendMessage(t: Transcoding, route: CallRoute, ctx: CallContext, request: IncomingMessage, response: ServerResponse, output: unknown): void {
+  // The client left while the handler ran: nobody reads an answer.
+  if (response.destroyed) return;
   const encoded = encodeResponse(route.descriptor, route.rule, output as never, request.headers.accept, t.registry);
   response.writeHead(200, {
-    ...metadataHeaders(ctx.responseHeader),
-    ...trailerHeaders(ctx.responseTrailer),
+    ...responseMetadataHeaders(ctx),
     "content-type": encoded.contentType,
     "content-length": String(typeof encoded.body === "string" ? Buffer.byteLength(encoded.body) : encoded.body.byteLength),
   });
   response.end(encoded.body);
+}
+
+/** Response headers and trailers of a call answered in one response; none, cheaply, in the usual case. */
+function responseMetadataHeaders(ctx: CallContext): Record<string, string[]> | undefined {
+  if (ctx.responseHeader.size === 0 && ctx.responseTrailer.size === 0) return undefined;
+  return { ...metadataHeaders(ctx.responseHeader), ...trailerHeaders(ctx.responseTrailer) };
 }
 
 /**
@@ -146,7 +154,7 @@ function sendMessage(t: Transcoding, route: CallRoute, ctx: CallContext, request
 function settle(t: Transcoding, response: ServerResponse, thrown: unknown, state: HttpCallState | undefined): void {
   const error = ServiceError.from(thrown);
   if (response.headersSent || response.destroyed) return;
-  if (state && state.ctx.signal.aborted && error.code === Code.CANCELLED) return;
+  if (state && state.aborted && error.code === Code.CANCELLED) return;
   sendError(t, response, error, state?.ctx);
 }
 
@@ -154,9 +162,8 @@ function settle(t: Transcoding, response: ServerResponse, thrown: unknown, state
 export function sendError(t: Transcoding, response: ServerResponse, error: ServiceError, ctx: CallContext | undefined): void {
   safeReport(t.report, error, ctx);
   const body = JSON.stringify(statusJson(error, t.registry));
-  const metadata = ctx ? { ...metadataHeaders(ctx.responseHeader), ...trailerHeaders(ctx.responseTrailer) } : {};
   response.writeHead(httpStatusOf(error), {
-    ...metadata,
+    ...(ctx ? responseMetadataHeaders(ctx) : undefined),
     ...errorHeaders(error),
     "content-type": "application/json",
     "content-length": String(Buffer.byteLength(body)),

@@ -32,7 +32,8 @@ export { jsonRegistry, messageFromJsonText, messageToJsonText } from "./json.js"
 export interface RequestParts {
   /** Path variables from the router, values already percent-decoded. */
   variables: ReadonlyArray<{ fieldPath: readonly string[]; value: string }>;
-  query: URLSearchParams;
+  /** undefined = no query string. */
+  query: URLSearchParams | undefined;
   /** undefined or empty = no body. */
   body: Uint8Array | undefined;
   /** The raw Content-Type header. */
@@ -50,8 +51,10 @@ export function decodeRequest(method: DescMethod, rule: HttpRuleSpec, parts: Req
   const schema = method.input;
   const hasBody = rule.body !== undefined && parts.body !== undefined && parts.body.length > 0;
   const message = hasBody ? decodeBody(schema, rule.body!, parts.body!, parts.contentType, registry) : create(schema);
-  const pathBound = parts.variables.map((v) => canonicalPath(schema, v.fieldPath)?.join(".") ?? v.fieldPath.join("."));
-  applyQuery(schema, message, rule, parts.query, pathBound, registry);
+  if (parts.query !== undefined && parts.query.size > 0) {
+    const pathBound = parts.variables.map((v) => canonicalPath(schema, v.fieldPath)?.join(".") ?? v.fieldPath.join("."));
+    applyQuery(schema, message, rule, parts.query, pathBound, registry);
+  }
   for (const variable of parts.variables) {
     const what = `path variable "${variable.fieldPath.join(".")}"`;
     const target = resolveFieldPath(schema, message, variable.fieldPath, what);
