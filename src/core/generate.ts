@@ -18,7 +18,7 @@ import { clientFiles, messagesDir, serviceFiles, type FileView } from "../render
 import { deployContext } from "../deploy/context.js";
 import { packageDeployFiles, sharedComposeFiles } from "../deploy/files.js";
 import { readmeDeployView } from "../deploy/readme.js";
-import { generateMessageCode } from "./messages.js";
+import { generateMessageCode, type MessageFile } from "./messages.js";
 import type { GenerateOptions } from "./options.js";
 
 /** One output file, with its path relative to the output directory. */
@@ -70,10 +70,11 @@ export async function generate(
   const multiple = model.packages.length > 1;
   const packageNames = uniquePackageNames(model.packages, options.packageName);
   const files: GeneratedFile[] = [];
+  const work: SharedWork = { messageCode: messageCodeOf(request, registry, model.packages), format: memoizedFormat() };
   for (const pkg of model.packages) {
     const packageName = packageNames.get(pkg)!;
     const prefix = multiple ? `${packageName}/` : "";
-    for (const file of await packageOutput(request, registry, pkg, packageName, options)) {
+    for (const file of await packageOutput(registry, pkg, packageName, options, work)) {
       files.push({ ...file, path: prefix + file.path });
     }
   }
@@ -84,12 +85,50 @@ export async function generate(
   return files.sort((a, b) => compareStrings(a.path, b.path));
 }
 
+/**
+ * Work shared by the packages of one request. A corpus of many proto packages imports the same
+ * files again and again (google/api/*): protoc-gen-es runs once for all of them (each run built
+ * a registry of the whole request again), and a text already formatted is not formatted twice.
+ */
+interface SharedWork {
+  /** The message code of each proto file any package needs, by proto file name. */
+  messageCode: ReadonlyMap<string, MessageFile>;
+  format: (path: string, content: string) => Promise<string>;
+}
+
+/** protoc-gen-es once, over the import closures of all packages. */
+function messageCodeOf(request: CodeGeneratorRequest, registry: FileRegistry, packages: readonly PackageModel[]): Map<string, MessageFile> {
+  const files = importClosure(registry, packages.flatMap((pkg) => pkg.files));
+  const byProto = new Map<string, MessageFile>();
+  for (const file of generateMessageCode(request, files)) byProto.set(messageFileProto(file.path), file);
+  return byProto;
+}
+
+/** The proto file a protoc-gen-es output file is for: `a/b.proto` gives `a/b_pb.ts`. */
+function messageFileProto(path: string): string {
+  return path.replace(/_pb\.ts$/, ".proto");
+}
+
+/**
+ * {@link formatFile} remembering its results by parser and text: prettier's output depends on
+ * nothing else, so a repeated text gets the same bytes without being parsed again.
+ */
+function memoizedFormat(): (path: string, content: string) => Promise<string> {
+  const done = new Map<string, Promise<string>>();
+  return (path, content) => {
+    const key = `${path.slice(path.lastIndexOf("."))}\0${content}`;
+    let formatted = done.get(key);
+    if (formatted === undefined) done.set(key, (formatted = formatFile(path, content)));
+    return formatted;
+  };
+}
+
 async function packageOutput(
-  request: CodeGeneratorRequest,
   registry: FileRegistry,
   pkg: PackageModel,
   packageName: string,
   options: GenerateOptions,
+  work: SharedWork,
 ): Promise<GeneratedFile[]> {
   const render = createRenderer();
   // One naming pass over served and called services, so their folders and identifiers never clash.
@@ -110,13 +149,15 @@ async function packageOutput(
     ...shared.json.map((j) => ({ path: j.path, content: JSON.stringify(j.value, null, 2), userOwned: true })),
     ...deploy.texts.map((t) => ({ ...t, userOwned: false })),
     ...openApiFiles(pkg, { version: initialPackageVersion }, headerFor(pkg.files)).map((f) => ({ ...f, userOwned: false })),
-    ...generateMessageCode(request, importClosure(registry, pkg.files)).map((m) => ({
-      path: `${messagesDir}/${m.path}`,
-      content: `${generatedMarker}\n${m.content}`,
-      userOwned: false,
-    })),
+    ...importClosure(registry, pkg.files)
+      .flatMap((proto) => work.messageCode.get(proto) ?? [])
+      .map((m) => ({
+        path: `${messagesDir}/${m.path}`,
+        content: `${generatedMarker}\n${m.content}`,
+        userOwned: false,
+      })),
   ];
-  return Promise.all(rendered.map(async (file) => ({ ...file, content: await formatFile(file.path, file.content) })));
+  return Promise.all(rendered.map(async (file) => ({ ...file, content: await work.format(file.path, file.content) })));
 }
 
 /** The npm package name of each proto package; two proto packages must not share one. */
