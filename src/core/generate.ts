@@ -10,7 +10,7 @@ import { formatDiagnostic, GenerationError } from "../model/errors.js";
 import { compareStrings } from "../model/order.js";
 import type { PackageModel } from "../model/types.js";
 import { packageNameFromProto } from "../render/names.js";
-import { createRenderer, formatFile } from "../render/render.js";
+import { createRenderer, formatFile, type RenderJob } from "../render/render.js";
 import { namesForServices } from "../render/view/names.js";
 import { initialPackageVersion, packageFiles } from "../render/view/package-files.js";
 import { openApiFiles } from "../openapi/files.js";
@@ -70,7 +70,7 @@ export async function generate(
   const multiple = model.packages.length > 1;
   const packageNames = uniquePackageNames(model.packages, options.packageName);
   const files: GeneratedFile[] = [];
-  const work: SharedWork = { messageCode: messageCodeOf(request, registry, model.packages), format: memoizedFormat() };
+  const work: SharedWork = { messageCode: messageCodeOf(request, registry, model.packages), format: memoizedFormat(), render: createRenderer() };
   for (const pkg of model.packages) {
     const packageName = packageNames.get(pkg)!;
     const prefix = multiple ? `${packageName}/` : "";
@@ -88,12 +88,15 @@ export async function generate(
 /**
  * Work shared by the packages of one request. A corpus of many proto packages imports the same
  * files again and again (google/api/*): protoc-gen-es runs once for all of them (each run built
- * a registry of the whole request again), and a text already formatted is not formatted twice.
+ * a registry of the whole request again), templates are compiled once, and a text already
+ * formatted is not formatted twice.
  */
 interface SharedWork {
   /** The message code of each proto file any package needs, by proto file name. */
   messageCode: ReadonlyMap<string, MessageFile>;
   format: (path: string, content: string) => Promise<string>;
+  /** One renderer, so each template is compiled once, not once per package. */
+  render: (job: RenderJob) => string;
 }
 
 /** protoc-gen-es once, over the import closures of all packages. */
@@ -130,7 +133,7 @@ async function packageOutput(
   options: GenerateOptions,
   work: SharedWork,
 ): Promise<GeneratedFile[]> {
-  const render = createRenderer();
+  const { render } = work;
   // One naming pass over served and called services, so their folders and identifiers never clash.
   const names = namesForServices([...pkg.services, ...pkg.clientServices]);
   const views: Array<FileView & { handler?: HandlerInfo }> = pkg.services.flatMap((service) =>
