@@ -45,6 +45,9 @@ export type RouteMatch<T> =
   | { kind: "method_not_allowed"; allow: readonly string[] }
   | { kind: "not_found" };
 
+const NO_VARIABLES: ReadonlyArray<PathVariable> = Object.freeze([]);
+const LITERAL_MATCHES_MAX = 4096;
+
 const LITERAL = 0;
 const STAR = 1;
 const DEEP = 2;
@@ -84,6 +87,13 @@ class TrieNode<T> {
 export class HttpRouter<T> {
   private readonly root = new TrieNode<T>();
   private readonly verbs: string[] = [];
+  /**
+   * Answers already found for paths that led to a route of literals only (`POST /pkg.Svc/Method`
+   * and the like): a map lookup instead of splitting and walking. Only paths without `%` and
+   * routes without variables or wildcards go in, so its size is bounded by the routes' own
+   * paths; the cap is a second guard.
+   */
+  private readonly literalMatches = new Map<string, RouteMatch<T>>();
 
   /** Compiles the routes; throws TemplateSyntaxError on a bad pattern. */
   constructor(routes: ReadonlyArray<RouteInput<T>>) {
@@ -95,6 +105,19 @@ export class HttpRouter<T> {
    * query. Throws ServiceError(INVALID_ARGUMENT) on malformed percent-encoding.
    */
   match(httpMethod: string, rawPath: string): RouteMatch<T> {
+    const key = `${httpMethod} ${rawPath}`;
+    const known = this.literalMatches.get(key);
+    if (known !== undefined) return known;
+    const result = this.search(httpMethod, rawPath);
+    if (result.kind === "found" && result.route.deepAt < 0 && result.route.variables.length === 0 && result.route.segments.every((s) => s.kind === LITERAL)) {
+      const answer: RouteMatch<T> = { kind: "found", target: result.route.target, variables: NO_VARIABLES };
+      if (!rawPath.includes("%") && this.literalMatches.size < LITERAL_MATCHES_MAX) this.literalMatches.set(key, answer);
+      return answer;
+    }
+    return result.kind === "found" ? { kind: "found", target: result.route.target, variables: result.variables } : result;
+  }
+
+  private search(httpMethod: string, rawPath: string): Exclude<RouteMatch<T>, { kind: "found" }> | { kind: "found"; route: CompiledRoute<T>; variables: PathVariable[] } {
     if (!rawPath.startsWith("/")) return { kind: "not_found" };
     const raw = rawPath === "/" ? [] : rawPath.slice(1).split("/");
     const decoded = rawPath.includes("%") ? raw.map(decodeUnreserved) : raw;
@@ -111,7 +134,7 @@ export class HttpRouter<T> {
     if (found.length === 0) return { kind: "not_found" };
     const best = pickBest(found, httpMethod);
     if (!best) return { kind: "method_not_allowed", allow: allowed(found) };
-    return { kind: "found", target: best.target, variables: extractVariables(best, raw) };
+    return { kind: "found", route: best, variables: extractVariables(best, raw) };
   }
 
   private insert(route: CompiledRoute<T>): void {

@@ -103,7 +103,9 @@ function binaryMessage(schema: DescMessage, bytes: Uint8Array): Message {
 
 /** "json" or "binary" for a Content-Type; 415 otherwise. No Content-Type means JSON. */
 export function bodyFormat(contentType: string | undefined): "json" | "binary" {
-  if (contentType === undefined || contentType.trim() === "") return "json";
+  // The usual spellings, without splitting and lower-casing on every request.
+  if (contentType === undefined || contentType === "application/json" || contentType === "application/json; charset=utf-8") return "json";
+  if (contentType.trim() === "") return "json";
   const [type = "", ...params] = contentType.split(";").map((p) => p.trim().toLowerCase());
   if (type === "application/json") {
     const charset = params.find((p) => p.startsWith("charset="))?.slice(8).replace(/"/g, "");
