@@ -1,7 +1,7 @@
 /** View models of the package-level files: manifest files, README, server wiring, main.ts. */
 import type { MethodModel, PackageModel } from "../../model/types.js";
 import { dependencyVersions, devDependencyVersions } from "../versions.js";
-import { errorsView } from "./errors.js";
+import { errorsView, type ErrorCatalogView } from "./errors.js";
 import type { ServiceNames } from "./names.js";
 import type { FileView } from "./service-files.js";
 import { serverSettings } from "./settings.js";
@@ -35,7 +35,7 @@ export function packageFiles(ctx: PackageContext): { json: Array<{ path: string;
       { path: "tsconfig.json", value: tsconfigJson() },
     ],
     views: [
-      { path: "README.md", template: "README.md", userOwned: false, view: readmeView(ctx) },
+      { path: "README.md", template: "README.md", userOwned: false, view: readmeView(ctx, clients, errors?.catalogs ?? []) },
       { path: ".gitignore", template: "gitignore", userOwned: true, view: {} },
       { path: "src/gen/server.ts", template: "src/gen/server.ts", userOwned: false, view: { ...shared, serviceNameList: services.map((s) => JSON.stringify(s.typeName)).join(", "), specList: services.map((s) => s.spec).join(", ") } },
       { path: "src/gen/index.ts", template: "src/gen/index.ts", userOwned: false, view: shared },
@@ -86,9 +86,9 @@ function tsconfigJson(): object {
   };
 }
 
-function readmeView(ctx: PackageContext): object {
+/** The README's view; `clients` and `errorCatalogs` are the ones the package's code files get. */
+function readmeView(ctx: PackageContext, clients: ReadonlyArray<ServiceNames & { typeName: string }>, errorCatalogs: readonly ErrorCatalogView[]): object {
   const first = ctx.pkg.services[0]?.methods[0];
-  const clients = ctx.pkg.clientServices.map((s) => ({ ...ctx.names.get(s)!, typeName: s.typeName }));
   return {
     deploy: ctx.deploy,
     packageName: ctx.packageName,
@@ -100,7 +100,7 @@ function readmeView(ctx: PackageContext): object {
     settings: serverSettings.map((setting) => ({ ...setting, defaultCell: setting.default === "" ? "(derived)" : `\`${setting.default}\`` })),
     clients,
     exampleClient: clients[0],
-    errorCatalogs: errorsView(ctx.header, ctx.pkg.errorCatalogs)?.catalogs ?? [],
+    errorCatalogs,
     services: ctx.pkg.services.map((s) => {
       const names = ctx.names.get(s)!;
       return {

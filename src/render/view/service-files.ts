@@ -55,23 +55,26 @@ function serviceDoc(ctx: ServiceContext): string {
 export function serviceFiles(ctx: ServiceContext): FileView[] {
   const dir = `src/gen/${ctx.names.fileBase}`;
   return [
-    { path: `${dir}/service.ts`, template: "src/gen/__service__/service.ts", userOwned: false, view: serviceView(ctx, dir) },
+    ...clientFiles(ctx),
     { path: `${dir}/endpoints.ts`, template: "src/gen/__service__/endpoints.ts", userOwned: false, view: endpointsView(ctx, dir) },
     { path: `${dir}/grpc-server.ts`, template: "src/gen/__service__/grpc-server.ts", userOwned: false, view: grpcServerView(ctx) },
-    { path: `${dir}/grpc-client.ts`, template: "src/gen/__service__/grpc-client.ts", userOwned: false, view: grpcClientView(ctx, dir) },
-    { path: `${dir}/http-client.ts`, template: "src/gen/__service__/http-client.ts", userOwned: false, view: httpClientView(ctx, dir) },
     { path: `src/handlers/${ctx.names.fileBase}.ts`, template: "src/handlers/__service__.ts", userOwned: true, view: handlerView(ctx) },
     { path: `test/${ctx.names.fileBase}.test.ts`, template: "test/__service__.test.ts", userOwned: true, view: testView(ctx) },
   ];
 }
 
 /**
- * The files of a service the package only calls (declared in an imported file of another proto
- * package): its interface and spec, and its typed gRPC and HTTP clients; no server side.
+ * The client side of a service: its interface and spec, and its typed gRPC and HTTP clients.
+ * Alone, these are the files of a service the package only calls (declared in an imported file of
+ * another proto package); a served service has them too.
  */
 export function clientFiles(ctx: ServiceContext): FileView[] {
-  const clientSide = new Set(["service.ts", "grpc-client.ts", "http-client.ts"]);
-  return serviceFiles(ctx).filter((file) => !file.userOwned && clientSide.has(file.path.slice(file.path.lastIndexOf("/") + 1)));
+  const dir = `src/gen/${ctx.names.fileBase}`;
+  return [
+    { path: `${dir}/service.ts`, template: "src/gen/__service__/service.ts", userOwned: false, view: serviceView(ctx, dir) },
+    { path: `${dir}/grpc-client.ts`, template: "src/gen/__service__/grpc-client.ts", userOwned: false, view: grpcClientView(ctx, dir) },
+    { path: `${dir}/http-client.ts`, template: "src/gen/__service__/http-client.ts", userOwned: false, view: httpClientView(ctx, dir) },
+  ];
 }
 
 /** The name of the client's own close(): an RPC called Close takes the plain name. */
