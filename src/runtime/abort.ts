@@ -1,6 +1,9 @@
-/** Waiting on work that a signal may cut short. */
+/** Waiting on work that a signal may cut short (timeouts and cancelled calls, both transports). */
 
-/** Resolves like `work`, or rejects with the signal's reason as soon as it aborts. */
+/**
+ * Resolves like `work`, or rejects with the signal's reason as soon as it aborts: a handler that
+ * ignores its signal must not keep a timed-out call waiting.
+ */
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
     work.catch(() => undefined);

@@ -3,6 +3,7 @@
  * connection per instance's address (its gRPC or HTTP port), closes the connections of instances that left, and lets
  * callers wait until there is at least one instance.
  */
+import { formatAddress } from "../registry/address.js";
 import type { Discovery, ServiceInstance, Transport } from "../registry/types.js";
 import type { RpcConnection } from "../rpc-connection.js";
 import type { Candidate } from "./balancers.js";
@@ -132,11 +133,6 @@ export class InstancePool {
     this.#changed.resolve();
     this.#changed = signalled();
   }
-}
-
-/** `host:port`, with brackets around an IPv6 address. */
-export function formatAddress(host: string, port: number): string {
-  return host.includes(":") && !host.startsWith("[") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** Metadata `weight` as a positive integer; anything else counts as 1. */

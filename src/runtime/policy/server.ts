@@ -22,7 +22,7 @@ import { RetryInfoSchema } from "../gen/google/rpc/error_details_pb.js";
 import { observeCall } from "../middleware/observe.js";
 import { earlierDeadline } from "../outgoing.js";
 import { streamsResponses } from "../spec.js";
-import { streamUntilAborted, untilAborted } from "./abort.js";
+import { streamUntilAborted, untilAborted } from "../abort.js";
 import type { PolicyOverrides } from "./overrides.js";
 import { decidedPerMethod, PolicyTable, StateMap } from "./per-method.js";
 import { TokenBucket, type Clock } from "./token-bucket.js";

@@ -7,6 +7,7 @@
  * port), `Tags` = the transports served, `Meta` = the instance's metadata plus the reserved keys
  * below (version and every port), so that nothing is lost on the way back.
  */
+import { formatAddress } from "./address.js";
 import { sortInstances } from "./instance-set.js";
 import type { ServiceInstance, Transport } from "./types.js";
 
@@ -138,7 +139,7 @@ function grpcCheckDefinition(instance: ServiceInstance, port: number, check: Con
     checkid: check.checkId,
     name: `gRPC health of ${instance.id}`,
     // Consul's form: the address, then the service name that Health/Check is asked about.
-    grpc: `${instance.host.includes(":") ? `[${instance.host}]` : instance.host}:${port}/${instance.service}`,
+    grpc: `${formatAddress(instance.host, port)}/${instance.service}`,
     grpcusetls: check.useTls,
     interval: goDuration(check.intervalMs),
     // A probe may take at most the interval, so probes never overlap.
