@@ -4,8 +4,9 @@
 // machine noise hits both alike. Bounded: ROUNDS x 2 rounds of SECONDS each.
 //
 //   npm run bench:middleware   (builds gen-svc and the echo sample first)
-import { fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { alternatingRounds, forkEchoServer } from "./lib/echo-rounds.mjs";
+import { median } from "./lib/stats.mjs";
 import { EchoClient } from "../generated-samples/echo/dist/src/gen/echo/grpc-client.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -13,50 +14,11 @@ const SECONDS = Number(process.env.SECONDS ?? 3);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
 const serverScript = new URL("./middleware-server.mjs", import.meta.url);
 
-/** Starts a server variant; resolves with its port and a way to stop it. */
-function startServer(variant) {
-  const child = fork(serverScript, [variant], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`${variant} server exited with ${code}`)));
-    child.once("message", ({ port }) =>
-      resolve({
-        port,
-        stop: () => new Promise((done) => (child.removeAllListeners("exit"), child.once("exit", done), child.kill("SIGTERM"))),
-      }),
-    );
-  });
-}
-
-/** Unary calls completed per second over `seconds`, `concurrency` at a time on one connection. */
-async function measure(client, seconds, concurrency) {
-  const request = { text: "hello" };
-  for (let i = 0; i < 200; i++) await client.echo(request); // warm-up
-  let done = 0;
-  const until = performance.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) {
-        await client.echo(request);
-        done++;
-      }
-    }),
-  );
-  return done / ((performance.now() - started) / 1000);
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-const servers = { empty: await startServer("empty"), default: await startServer("default") };
+const servers = { empty: await forkEchoServer(serverScript, "empty"), default: await forkEchoServer(serverScript, "default") };
 const clients = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, new EchoClient(`127.0.0.1:${s.port}`)]));
-const results = { empty: [], default: [] };
+let results;
 try {
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const variant of round % 2 === 0 ? ["empty", "default"] : ["default", "empty"]) {
-      results[variant].push(await measure(clients[variant], SECONDS, CONCURRENCY));
-    }
-  }
+  results = await alternatingRounds(clients, { rounds: ROUNDS, seconds: SECONDS, concurrency: CONCURRENCY });
 } finally {
   for (const client of Object.values(clients)) client.close();
   await Promise.all(Object.values(servers).map((s) => s.stop()));

@@ -7,8 +7,9 @@
 // Bounded: ROUNDS x 2 rounds of SECONDS each.
 //
 //   npm run bench:policy   (builds gen-svc and the echo sample first)
-import { fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { alternatingRounds, forkEchoServer } from "./lib/echo-rounds.mjs";
+import { median } from "./lib/stats.mjs";
 import { EchoClient } from "../generated-samples/echo/dist/src/gen/echo/grpc-client.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -27,53 +28,14 @@ const fullPolicies = {
   },
 };
 
-/** Starts a server with these POLICIES; resolves with its port and a way to stop it. */
-function startServer(policies) {
-  const child = fork(serverScript, [policies], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-    child.once("message", ({ port }) =>
-      resolve({
-        port,
-        stop: () => new Promise((done) => (child.removeAllListeners("exit"), child.once("exit", done), child.kill("SIGTERM"))),
-      }),
-    );
-  });
-}
-
-/** Unary calls completed per second over `seconds`, `concurrency` at a time on one connection. */
-async function measure(client, seconds, concurrency) {
-  const request = { text: "hello" };
-  for (let i = 0; i < 200; i++) await client.echo(request); // warm-up
-  let done = 0;
-  const until = performance.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) {
-        await client.echo(request);
-        done++;
-      }
-    }),
-  );
-  return done / ((performance.now() - started) / 1000);
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-const servers = { none: await startServer(""), full: await startServer(JSON.stringify(fullPolicies)) };
+const servers = { none: await forkEchoServer(serverScript, ""), full: await forkEchoServer(serverScript, JSON.stringify(fullPolicies)) };
 const clients = {
   none: new EchoClient(`127.0.0.1:${servers.none.port}`, { policies: false }),
   full: new EchoClient(`127.0.0.1:${servers.full.port}`, { policies: { overrides: fullPolicies } }),
 };
-const results = { none: [], full: [] };
+let results;
 try {
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const variant of round % 2 === 0 ? ["none", "full"] : ["full", "none"]) {
-      results[variant].push(await measure(clients[variant], SECONDS, CONCURRENCY));
-    }
-  }
+  results = await alternatingRounds(clients, { rounds: ROUNDS, seconds: SECONDS, concurrency: CONCURRENCY });
 } finally {
   for (const client of Object.values(clients)) client.close();
   await Promise.all(Object.values(servers).map((s) => s.stop()));
