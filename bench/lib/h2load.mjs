@@ -2,6 +2,7 @@
 // request per call, with the headers gRPC needs. Throughput comes from h2load's summary, latency
 // percentiles from its per-request log file.
 import { readFileSync, rmSync } from "node:fs";
+import { processCpuUs } from "./proc-cpu.mjs";
 import { run } from "./processes.mjs";
 import { quantile } from "./stats.mjs";
 
@@ -10,9 +11,10 @@ import { quantile } from "./stats.mjs";
  * posting `bodyFile`, for `seconds` after a warm-up of `warmUpMs`. Resolves with requests per
  * second, p50/p99 latency in ms, and the succeeded/failed counts. h2load counts any HTTP 2xx as
  * success; gRPC failures come back as 200 with a grpc-status trailer, so each server's answer is
- * checked separately before the load (see suites/grpc.mjs).
+ * checked separately before the load (see suites/grpc.mjs). With `serverPid`, also the server's CPU
+ * per succeeded call over the measured time (`cpuUsPerCall`, µs).
  */
-export async function h2load({ url, bodyFile, connections, streams, seconds, warmUpMs, logFile }) {
+export async function h2load({ url, bodyFile, connections, streams, seconds, warmUpMs, logFile, serverPid }) {
   const args = [
     "-c", String(connections),
     "-m", String(streams),
@@ -26,7 +28,12 @@ export async function h2load({ url, bodyFile, connections, streams, seconds, war
     url,
   ];
   rmSync(logFile, { force: true });
+  // The server's CPU is sampled from the end of the warm-up, when h2load starts counting.
+  let cpuBefore;
+  const sampler = serverPid ? setTimeout(() => (cpuBefore = processCpuUs(serverPid)), warmUpMs) : undefined;
   const result = await run("h2load", args, { timeoutMs: (seconds + 30) * 1000 });
+  clearTimeout(sampler);
+  const cpuUsed = cpuBefore === undefined ? undefined : processCpuUs(serverPid) - cpuBefore;
   if (result.status !== 0) throw new Error(`h2load failed (${result.status}): ${result.stderr || result.stdout}`);
   const out = result.stdout;
   const rps = Number(/finished in [\d.]+\w*, ([\d.]+) req\/s/.exec(out)?.[1]);
@@ -40,6 +47,7 @@ export async function h2load({ url, bodyFile, connections, streams, seconds, war
     p99Ms: quantile(latencies, 0.99) / 1000,
     succeeded: Number(counts[3]),
     failed: Number(counts[4]) + Number(counts[5]),
+    ...(cpuUsed === undefined ? {} : { cpuUsPerCall: cpuUsed / Math.max(1, Number(counts[3])) }),
   };
 }
 

@@ -63,7 +63,7 @@ export async function grpcSuite(options, log) {
       for (const connections of CONNECTIONS) {
         for (const streams of STREAMS) {
           const load = { bodyFile, connections, streams, seconds: options.seconds, warmUpMs: options.warmUpMs, logFile: `${options.tmpDir}/h2load.log` };
-          const samples = await alternate(options.rounds, measured, (v) => h2load({ ...load, url: `http://127.0.0.1:${running[v].port}/echo.v1.Echo/Echo` }));
+          const samples = await alternate(options.rounds, measured, (v) => h2load({ ...load, serverPid: running[v].pid, url: `http://127.0.0.1:${running[v].port}/echo.v1.Echo/Echo` }));
           const row = unaryRow({ payloadName, connections, streams }, samples, unavailable);
           log(`${row.id}: ${describe(row)}`);
           rows.push(row);
@@ -95,7 +95,7 @@ async function streamingRow(running, options, log) {
   writeFileSync(bodyFile, expandRequestBody(EXPAND.count, EXPAND.size));
   const load = { bodyFile, connections: 1, streams: 16, seconds: options.seconds, warmUpMs: options.warmUpMs, logFile: `${options.tmpDir}/h2load.log` };
   const samples = await alternate(options.rounds, STREAM_SERVERS, async (v) => {
-    const result = await h2load({ ...load, url: `http://127.0.0.1:${running[v].port}/echo.v1.Echo/Expand` });
+    const result = await h2load({ ...load, serverPid: running[v].pid, url: `http://127.0.0.1:${running[v].port}/echo.v1.Echo/Expand` });
     return { ...result, rps: result.rps * EXPAND.count };
   });
   const row = {
