@@ -1,5 +1,6 @@
 // HTTP load from a separate process: wrk (one thread, keep-alive connections) posting one JSON body.
 import { writeFileSync } from "node:fs";
+import { processCpuUs } from "./proc-cpu.mjs";
 import { run } from "./processes.mjs";
 
 /** Writes the Lua script that makes wrk POST `body` as application/json. */
@@ -14,10 +15,17 @@ function ms(text) {
   return Number(value) * { us: 0.001, ms: 1, s: 1000, m: 60_000 }[unit];
 }
 
-/** One wrk run: requests per second, p50/p99 in ms, and the count of non-2xx answers and socket errors. */
-export async function wrk({ url, script, connections, seconds }) {
+/**
+ * One wrk run: requests per second, p50/p99 in ms, and the count of non-2xx answers and socket
+ * errors. With `serverPid`, also the server's CPU per request over the run (`cpuUsPerCall`, µs):
+ * wrk has no warm-up phase, so the CPU is sampled just before and after it (the server must be
+ * warm already; its idle time around the run adds next to nothing).
+ */
+export async function wrk({ url, script, connections, seconds, serverPid }) {
   const args = ["-t", "1", "-c", String(connections), "-d", `${seconds}s`, "--latency", "-s", script, url];
+  const cpuBefore = serverPid ? processCpuUs(serverPid) : undefined;
   const result = await run("wrk", args, { timeoutMs: (seconds + 30) * 1000 });
+  const cpuUsed = cpuBefore === undefined ? undefined : processCpuUs(serverPid) - cpuBefore;
   if (result.status !== 0) throw new Error(`wrk failed (${result.status}): ${result.stderr || result.stdout}`);
   const out = result.stdout;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
@@ -27,5 +35,7 @@ export async function wrk({ url, script, connections, seconds }) {
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const failed = non2xx + (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0);
-  return { rps, p50Ms: ms(p50), p99Ms: ms(p99), failed };
+  const requests = Number(/(\d+) requests in /.exec(out)?.[1]);
+  const cpu = cpuUsed === undefined || !(requests > 0) ? {} : { cpuUsPerCall: cpuUsed / requests };
+  return { rps, p50Ms: ms(p50), p99Ms: ms(p99), failed, ...cpu };
 }

@@ -40,7 +40,7 @@ export async function httpSuite(options, log) {
       writePostScript(script, body);
       for (const [name, server] of Object.entries(running)) await warmUpAndCheck(name, server.port, body, options.smoke ? 20 : 300);
       const samples = await alternate(options.rounds, HTTP_SERVERS, (v) =>
-        wrk({ url: `http://127.0.0.1:${running[v].port}${ECHO_PATH}`, script, connections: CONNECTIONS, seconds: Math.max(1, Math.round(options.seconds)) }),
+        wrk({ url: `http://127.0.0.1:${running[v].port}${ECHO_PATH}`, script, connections: CONNECTIONS, seconds: Math.max(1, Math.round(options.seconds)), serverPid: running[v].pid }),
       );
       const row = {
         id: `http-unary/${bodyName}/c${CONNECTIONS}`,
