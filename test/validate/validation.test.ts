@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BadRequestSchema, Code, hasValidationRules, ServiceError, type MethodSpec, type RpcConnection } from "../../src/runtime/index.js";
+import { field, message, oneof } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import { VALIDATE_OPTION_NUMBER } from "../../src/runtime/validate/rules.js";
 import { serveChecks, type ChecksServers } from "./harness.js";
 
 let servers: ChecksServers;
@@ -169,6 +171,15 @@ describe("which methods are validated", () => {
     expect(hasValidationRules(byName("CreateOrderRequest"))).toBe(true);
     expect(hasValidationRules(byName("Item"))).toBe(true);
     expect(hasValidationRules(byName("PingRequest"))).toBe(false);
+  });
+
+  it("looks for the field number of protovalidate's message, oneof and field options", () => {
+    // rules.ts tests the number itself so that a start-up does not load validate_pb.js.
+    expect([message, oneof, field].map((option) => [option.number, option.extendee.typeName])).toEqual([
+      [VALIDATE_OPTION_NUMBER, "google.protobuf.MessageOptions"],
+      [VALIDATE_OPTION_NUMBER, "google.protobuf.OneofOptions"],
+      [VALIDATE_OPTION_NUMBER, "google.protobuf.FieldOptions"],
+    ]);
   });
 
   it("lets a method without rules through on both transports", async () => {

@@ -14,7 +14,7 @@
  * The order is timeout, retry, breaker (outermost first): every attempt passes the breaker and
  * all attempts share one deadline.
  */
-import { BrokenCircuitError, circuitBreaker as cockatielBreaker, ConsecutiveBreaker, handleWhen, SamplingBreaker, type CircuitBreakerPolicy, type IBreaker } from "cockatiel";
+import type { CircuitBreakerPolicy, IBreaker } from "cockatiel";
 import { Code, codeName } from "../code.js";
 import { ServiceError } from "../errors.js";
 import { earlierDeadline, type ClientMiddleware, type OutgoingCall } from "../outgoing.js";
@@ -23,6 +23,7 @@ import type { PolicyOverrides } from "./overrides.js";
 import { PolicyTable, StateMap } from "./per-method.js";
 import { DEFAULT_RETRY_BUDGET, RetryThrottle } from "./retry-budget.js";
 import type { CircuitBreakerPolicy as BreakerSettings, RetryPolicy } from "./types.js";
+import { cockatiel } from "./cockatiel.js";
 
 /** Options of the client policy middleware. */
 export interface ClientPolicyOptions {
@@ -173,6 +174,7 @@ export function circuitBreaker(options: ClientPolicyOptions = {}): ClientMiddlew
 }
 
 function createBreaker(settings: BreakerSettings): CircuitBreakerPolicy {
+  const { circuitBreaker: cockatielBreaker, ConsecutiveBreaker, handleWhen, SamplingBreaker } = cockatiel();
   const breaker: IBreaker =
     settings.consecutiveFailures !== undefined
       ? new ConsecutiveBreaker(settings.consecutiveFailures)
@@ -186,7 +188,7 @@ async function guarded<T>(call: OutgoingCall, run: () => Promise<T>): Promise<T>
   try {
     return await run();
   } catch (error) {
-    if (error instanceof BrokenCircuitError) throw new ServiceError(Code.UNAVAILABLE, `${CIRCUIT_OPEN_MESSAGE} for ${call.method.path} at ${call.target}`, { cause: error });
+    if (error instanceof cockatiel().BrokenCircuitError) throw new ServiceError(Code.UNAVAILABLE, `${CIRCUIT_OPEN_MESSAGE} for ${call.method.path} at ${call.target}`, { cause: error });
     throw error;
   }
 }

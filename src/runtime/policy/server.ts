@@ -13,7 +13,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { anyPack, DurationSchema } from "@bufbuild/protobuf/wkt";
-import { BulkheadPolicy, BulkheadRejectedError } from "cockatiel";
+import type { BulkheadPolicy } from "cockatiel";
 import { Code } from "../code.js";
 import type { CallContext } from "../context.js";
 import type { Middleware } from "../endpoint.js";
@@ -26,6 +26,7 @@ import { streamUntilAborted, untilAborted } from "../abort.js";
 import type { PolicyOverrides } from "./overrides.js";
 import { decidedPerMethod, PolicyTable, StateMap } from "./per-method.js";
 import { TokenBucket, type Clock } from "./token-bucket.js";
+import { cockatiel } from "./cockatiel.js";
 
 /** Options of the server policy middleware. */
 export interface ServerPolicyOptions {
@@ -113,7 +114,7 @@ export function concurrencyLimit(options: Pick<ServerPolicyOptions, "overrides">
   return decidedPerMethod((method, next) => {
     const limit = table.of(method)?.concurrencyLimit;
     if (limit === undefined) return next;
-    const bulkhead = bulkheads.get(method.path, () => new BulkheadPolicy(limit.maxConcurrent, limit.maxQueue));
+    const bulkhead = bulkheads.get(method.path, () => new (cockatiel().BulkheadPolicy)(limit.maxConcurrent, limit.maxQueue));
     return async (ctx, input) => {
       const release = await slot(bulkhead, ctx);
       return observeCall(ctx, input, next, { end: release });
@@ -129,7 +130,7 @@ function slot(bulkhead: BulkheadPolicy, ctx: CallContext): Promise<() => void> {
   const acquired = new Promise<() => void>((resolve, reject) => {
     bulkhead
       .execute(() => new Promise<void>((release) => resolve(release)), ctx.signal)
-      .catch((error: unknown) => reject(error instanceof BulkheadRejectedError ? bulkheadFull(ctx) : error));
+      .catch((error: unknown) => reject(error instanceof cockatiel().BulkheadRejectedError ? bulkheadFull(ctx) : error));
   });
   return untilAborted(acquired, ctx.signal).catch((error: unknown) => {
     // A slot granted after the caller gave up is handed straight back.

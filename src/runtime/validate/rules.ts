@@ -3,8 +3,16 @@
  * message reachable through its fields (lists and map values included). Methods whose input has
  * none skip validation entirely.
  */
-import { hasOption, type DescField, type DescMessage } from "@bufbuild/protobuf";
-import { field, message, oneof } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import type { DescField, DescMessage, DescOneof } from "@bufbuild/protobuf";
+
+/**
+ * The field number of protovalidate's options `buf.validate.message`, `buf.validate.oneof` and
+ * `buf.validate.field` (each extends its own `google.protobuf.*Options`). Looking for it among
+ * the options' unknown fields is what protobuf-es' `hasOption` does with the extension; testing
+ * the number here saves a start-up from loading validate_pb.js, whose embedded descriptor of
+ * validate.proto takes about 15 ms to build. test/validate checks it against protovalidate's.
+ */
+export const VALIDATE_OPTION_NUMBER = 1159;
 
 /** True when validating `desc` can report a violation. */
 export function hasValidationRules(desc: DescMessage): boolean {
@@ -15,9 +23,14 @@ function reachesRules(desc: DescMessage, visited: Set<string>): boolean {
   // A recursive message (a tree node) is decided by its other fields; visiting it again adds nothing.
   if (visited.has(desc.typeName)) return false;
   visited.add(desc.typeName);
-  if (hasOption(desc, message)) return true;
-  if (desc.oneofs.some((decl) => hasOption(decl, oneof))) return true;
-  return desc.fields.some((member) => hasOption(member, field) || fieldReachesRules(member, visited));
+  if (hasValidateOption(desc)) return true;
+  if (desc.oneofs.some(hasValidateOption)) return true;
+  return desc.fields.some((member) => hasValidateOption(member) || fieldReachesRules(member, visited));
+}
+
+/** Whether the element's options carry a `buf.validate` option (see {@link VALIDATE_OPTION_NUMBER}). */
+function hasValidateOption(element: DescMessage | DescOneof | DescField): boolean {
+  return element.proto.options?.$unknown?.some((unknown) => unknown.no === VALIDATE_OPTION_NUMBER) ?? false;
 }
 
 function fieldReachesRules(member: DescField, visited: Set<string>): boolean {
