@@ -20,7 +20,7 @@ import {
   type Tracer,
   type TracerProvider,
 } from "@opentelemetry/api";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { w3cTraceContextPropagator } from "../trace-context.js";
 import { Code } from "../code.js";
 import type { Middleware } from "../endpoint.js";
 import type { ServiceError } from "../errors.js";
@@ -44,7 +44,7 @@ const serverErrorCodes = new Set<Code>([Code.UNKNOWN, Code.DEADLINE_EXCEEDED, Co
 export function serverTracing(options: TracingOptions = {}): Middleware {
   const provider = options.tracerProvider ?? trace.getTracerProvider();
   const tracer = provider.getTracer("gen-svc");
-  const propagator = options.propagator ?? new W3CTraceContextPropagator();
+  const propagator = options.propagator ?? w3cTraceContextPropagator();
   // Only the default propagator is known to read nothing but traceparent/tracestate.
   const readsOnlyTraceparent = options.propagator === undefined;
   return (next) => (ctx, input) => {
@@ -68,7 +68,7 @@ export function serverTracing(options: TracingOptions = {}): Middleware {
 /** Client middleware: a CLIENT span, child of `options.parent`'s trace or the active one, sent on. */
 export function clientTracing(options: TracingOptions = {}): ClientMiddleware {
   const tracer = tracerOf(options);
-  const propagator = options.propagator ?? new W3CTraceContextPropagator();
+  const propagator = options.propagator ?? w3cTraceContextPropagator();
   return (next) => (call, input) => {
     const parent = call.options.parent?.traceContext ?? context.active();
     const span = startSpan(tracer, call.method, SpanKind.CLIENT, parent, call.target);
