@@ -3,12 +3,13 @@
 // reporting median throughput and median server CPU per call, each as a ratio to the first variant.
 //
 //   npm run bench:grpc -- [--variants raw-grpc-js,gen-empty,gen-default] [--payload 16B|4KiB]
-//                         [--connections 1] [--streams 16] [--rounds 5] [--seconds 2]
+//                         [--connections 1] [--streams 16] [--rounds 5] [--seconds 2] [--pin]
 //
 // Needs .tmp/bench/echo, which `npm run bench` (or `npm run bench -- --only startup`) generates.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { echoRequestBody, PAYLOADS } from "./lib/echo.mjs";
+import { cpuPlan, pinProcess } from "./lib/cpus.mjs";
 import { h2load } from "./lib/h2load.mjs";
 import { startServer } from "./lib/processes.mjs";
 import { alternate } from "./lib/rounds.mjs";
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     streams: { type: "string", default: "16" },
     rounds: { type: "string", default: "5" },
     seconds: { type: "string", default: "2" },
+    pin: { type: "boolean", default: false },
   },
 });
 const variants = values.variants.split(",");
@@ -32,8 +34,12 @@ writeFileSync(bodyFile, echoRequestBody(PAYLOADS[values.payload]));
 
 const running = {};
 try {
-  for (const variant of variants) running[variant] = await startServer(new URL("./servers/grpc.mjs", import.meta.url), [variant]);
-  const load = { bodyFile, connections: Number(values.connections), streams: Number(values.streams), seconds: Number(values.seconds), warmUpMs: 500, logFile: `${tmpDir}/h2load.log` };
+  const plan = await cpuPlan(values.pin);
+  for (const variant of variants) {
+    running[variant] = await startServer(new URL("./servers/grpc.mjs", import.meta.url), [variant]);
+    if (plan) await pinProcess(running[variant].pid, plan.server);
+  }
+  const load = { loadCpu: plan?.load, bodyFile, connections: Number(values.connections), streams: Number(values.streams), seconds: Number(values.seconds), warmUpMs: 500, logFile: `${tmpDir}/h2load.log` };
   const samples = await alternate(Number(values.rounds), variants, (v) =>
     h2load({ ...load, serverPid: running[v].pid, url: `http://127.0.0.1:${running[v].port}/echo.v1.Echo/Echo` }),
   );

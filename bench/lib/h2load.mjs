@@ -14,7 +14,7 @@ import { quantile } from "./stats.mjs";
  * checked separately before the load (see suites/grpc.mjs). With `serverPid`, also the server's CPU
  * per succeeded call over the measured time (`cpuUsPerCall`, µs).
  */
-export async function h2load({ url, bodyFile, connections, streams, seconds, warmUpMs, logFile, serverPid }) {
+export async function h2load({ url, bodyFile, connections, streams, seconds, warmUpMs, logFile, serverPid, loadCpu }) {
   const args = [
     "-c", String(connections),
     "-m", String(streams),
@@ -31,7 +31,9 @@ export async function h2load({ url, bodyFile, connections, streams, seconds, war
   // The server's CPU is sampled from the end of the warm-up, when h2load starts counting.
   let cpuBefore;
   const sampler = serverPid ? setTimeout(() => (cpuBefore = processCpuUs(serverPid)), warmUpMs) : undefined;
-  const result = await run("h2load", args, { timeoutMs: (seconds + 30) * 1000 });
+  // With `loadCpu`, h2load runs on that CPU only (see lib/cpus.mjs).
+  const command = loadCpu === undefined ? ["h2load", args] : ["taskset", ["-c", String(loadCpu), "h2load", ...args]];
+  const result = await run(...command, { timeoutMs: (seconds + 30) * 1000 });
   clearTimeout(sampler);
   const cpuUsed = cpuBefore === undefined ? undefined : processCpuUs(serverPid) - cpuBefore;
   if (result.status !== 0) throw new Error(`h2load failed (${result.status}): ${result.stderr || result.stdout}`);

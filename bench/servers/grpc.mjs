@@ -6,7 +6,9 @@ import { createServer as createHttp2Server } from "node:http2";
 import * as grpc from "@grpc/grpc-js";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { createServer as createNiceServer } from "nice-grpc";
-import { loadServerConfig, serveGrpc } from "gen-svc/runtime";
+import { createWriteStream } from "node:fs";
+import { Registry } from "prom-client";
+import { createLogger, createRpcMetrics, loadServerConfig, logging, recovery, serveGrpc, serverMetrics, serverTracing } from "gen-svc/runtime";
 import { registerGrpcServices, startServer } from "../../.tmp/bench/echo/dist/src/gen/server.js";
 import { Echo, echoAnswer, expandAnswers, grpcJsEchoService } from "../lib/echo.mjs";
 
@@ -51,6 +53,18 @@ const variants = {
   /** The generated server with no middleware: registerGrpcServices on serveGrpc. */
   async "gen-empty"() {
     const handle = await serveGrpc({ host: "127.0.0.1", port: 0, register: (server) => registerGrpcServices(server, { echo: benchHandler }) });
+    return { port: handle.port, stop: () => handle.shutdown(0) };
+  },
+
+  /**
+   * Diagnostic, not in the suite (`npm run bench:grpc -- --variants ...`): the generated server on
+   * serveGrpc with startServer's observation middleware (tracing, metrics, logging, recovery) and
+   * nothing else of startServer, to tell the chain's cost from the rest of startServer's.
+   */
+  async "gen-chain"() {
+    const logger = createLogger({ name: "bench", level: "info", destination: createWriteStream("/dev/null") });
+    const middleware = [serverTracing(), serverMetrics(createRpcMetrics(new Registry(), "server")), logging({ logger }), recovery()];
+    const handle = await serveGrpc({ host: "127.0.0.1", port: 0, register: (server) => registerGrpcServices(server, { echo: benchHandler }, { middleware, logger }) });
     return { port: handle.port, stop: () => handle.shutdown(0) };
   },
 

@@ -29,6 +29,8 @@ export interface ServerConfig {
   readonly logLevel: LogLevel;
   /** Successful calls logged per second before sampling starts; 0 logs every call. */
   readonly logCallsPerSecond: number;
+  /** Whether responses carry the call's `x-request-id` (the caller's or a made-up one). */
+  readonly requestIdInResponse: boolean;
   /** Largest message accepted or sent, in bytes. */
   readonly maxMessageBytes: number;
   /** Time between readiness going false and the server refusing new calls. */
@@ -157,6 +159,15 @@ export const SERVER_SETTINGS: readonly SettingDescription[] = [
     parse: parseCount,
   },
   {
+    name: "requestIdInResponse",
+    env: "REQUEST_ID_IN_RESPONSE",
+    flag: "--request-id-in-response",
+    default: false,
+    description:
+      "Send each call's request id back in the x-request-id response header (true or false): the caller's, or the one made up for the call. Either way it is in the call's log lines.",
+    parse: parseBoolean,
+  },
+  {
     name: "maxMessageBytes",
     env: "MAX_MESSAGE_BYTES",
     flag: "--max-message-bytes",
@@ -217,6 +228,7 @@ export const SERVER_SETTINGS: readonly SettingDescription[] = [
   SettingDescription<"adminPort">,
   SettingDescription<"logLevel">,
   SettingDescription<"logCallsPerSecond">,
+  SettingDescription<"requestIdInResponse">,
   SettingDescription<"maxMessageBytes">,
   SettingDescription<"shutdownDelayMs">,
   SettingDescription<"reflection">,

@@ -146,7 +146,7 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
   const middleware = [
     serverTracing({ tracerProvider: tracing.tracerProvider }),
     serverMetrics(createRpcMetrics(metricsRegistry, "server")),
-    logging({ logger, callsPerSecond: config.logCallsPerSecond }),
+    logging({ logger, callsPerSecond: config.logCallsPerSecond, sendRequestId: config.requestIdInResponse }),
     recovery(),
     // The contract's policies (policy/server.ts) run inside observation, so refusals are traced,
     // counted and logged. The rate limit comes first: the cheapest refusal, before any token check.

@@ -1,5 +1,6 @@
 // The call log of the built echo service as a process: one pino JSON line on stdout per call, with
-// method, peer, code, duration, request id (the client's or a new one, sent back in the header)
+// method, peer, code, duration, request id (the client's or a new one, sent back in the header
+// with REQUEST_ID_IN_RESPONSE)
 // and trace id (from a W3C traceparent), at a level chosen by the status code.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { Code, type Metadata } from "../../src/runtime/index.js";
@@ -17,8 +18,9 @@ const processes = new Processes();
 
 beforeAll(async () => {
   echo = buildSample("echo");
-  // LOG_CALLS_PER_SECOND=0: every successful call is logged, none sampled away.
-  service = await processes.startSample(echo, { LOG_CALLS_PER_SECOND: "0" });
+  // LOG_CALLS_PER_SECOND=0: every successful call is logged, none sampled away;
+  // REQUEST_ID_IN_RESPONSE: the id goes back in the response header (off by default).
+  service = await processes.startSample(echo, { LOG_CALLS_PER_SECOND: "0", REQUEST_ID_IN_RESPONSE: "true" });
   client = new EchoClient(service.address);
 });
 afterAll(async () => {

@@ -23,9 +23,9 @@ class FaultyEcho extends EchoHandler {
 const opened = new Opened();
 afterEach(() => opened.closeAll());
 
-async function start(callsPerSecond = 0) {
+async function start(callsPerSecond = 0, sendRequestId = true) {
   const logs = new LogCapture();
-  const middleware = [logging({ logger: logs.logger, callsPerSecond }), recovery()];
+  const middleware = [logging({ logger: logs.logger, callsPerSecond, sendRequestId }), recovery()];
   const { client } = await serveEcho(opened, new FaultyEcho(), { middleware, logger: logs.logger });
   return { logs, client };
 }
@@ -78,7 +78,20 @@ describe("logging", () => {
     expect(header).toBe("req-42");
   });
 
-  test("a request without an id gets one, and it is sent back", async () => {
+  test("by default the response carries no x-request-id; a made-up id is in the lines only", async () => {
+    const { logs, client } = await start(0, false);
+    const headers: Array<unknown> = [];
+    await client.echo({ text: "hi" }, { onHeader: (md) => headers.push(md.get("x-request-id")) });
+    await client.echo({ text: "hi" }, { metadata: { "x-request-id": "req-7" }, onHeader: (md) => headers.push(md.get("x-request-id")) });
+    expect(headers).toEqual([undefined, undefined]);
+    const ids = logs.withMessage("call finished").map((line) => line["request_id"]);
+    expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ids[1]).toBe("req-7");
+    // The handler's lines carry the same made-up id as the call's line.
+    expect(logs.withMessage("handler ran")[0]).toMatchObject({ request_id: ids[0] });
+  });
+
+  test("with sendRequestId, a request without an id gets one, and it is sent back", async () => {
     const { logs, client } = await start();
     let header: unknown;
     await client.echo({ text: "hi" }, { onHeader: (md) => (header = md.get("x-request-id")) });

@@ -28,6 +28,13 @@ export interface LoggingOptions {
   callsPerSecond?: number;
   /** Clock for durations and sampling; default `performance.now`. */
   now?: () => number;
+  /**
+   * Send the call's request id back in the `x-request-id` response header: the caller's, or the
+   * one made up for it. Default false, as Envoy's `always_set_request_id_in_response`: an extra
+   * header on every response is a measurable share of a small call's cost, and most callers never
+   * read it. The id is in the call's log line and the handler's log lines either way.
+   */
+  sendRequestId?: boolean;
 }
 
 type Level = "info" | "warn" | "error";
@@ -60,12 +67,17 @@ export function levelForCode(code: Code): Level {
 export function logging(options: LoggingOptions): Middleware {
   const now = options.now ?? (() => performance.now());
   const settings: LogSettings = { logger: options.logger, now, sample: createSampler({ perSecond: options.callsPerSecond ?? 100, thereafter: 100, now }) };
+  const sendRequestId = options.sendRequestId ?? false;
   return (next) => (ctx, input) => {
-    const requestId = ctx.requestMetadata.get(REQUEST_ID_KEY) ?? randomUUID();
-    if (typeof requestId === "string" && !ctx.responseHeader.has(REQUEST_ID_KEY)) ctx.responseHeader.set(REQUEST_ID_KEY, requestId);
-    const observer = new LoggingObserver(settings, ctx, requestId);
+    const observer = new LoggingObserver(settings, ctx);
+    if (sendRequestId) sendRequestIdOf(ctx, observer.requestId());
     return observeCall({ ...ctx, logger: new LazyChildLogger(observer) }, input, next, observer);
   };
+}
+
+/** Puts the call's request id in its response header, unless something already set one. */
+function sendRequestIdOf(ctx: CallContext, requestId: string | Uint8Array): void {
+  if (typeof requestId === "string" && !ctx.responseHeader.has(REQUEST_ID_KEY)) ctx.responseHeader.set(REQUEST_ID_KEY, requestId);
 }
 
 /** What every call's observer shares. */
@@ -80,19 +92,27 @@ class LoggingObserver implements CallObserver {
   private readonly started: number;
   private messagesReceived = 0;
   private messagesSent = 0;
+  private madeUpId: string | undefined;
 
   constructor(
     readonly settings: LogSettings,
     private readonly ctx: CallContext,
-    private readonly requestId: string | Uint8Array,
   ) {
     this.started = settings.now();
+  }
+
+  /**
+   * The caller's `x-request-id`, or one made up for this call. Made only when first needed (a
+   * line written, the header sent): most successful calls are not logged under load.
+   */
+  requestId(): string | Uint8Array {
+    return this.ctx.requestMetadata.get(REQUEST_ID_KEY) ?? (this.madeUpId ??= randomUUID());
   }
 
   /** Method, request id and trace id: bound to the handler's logger and put in the call's line. */
   bindings(): Record<string, unknown> {
     const traceId = traceIdOf(this.ctx);
-    return { method: this.ctx.method.path, request_id: this.requestId, ...(traceId ? { trace_id: traceId } : {}) };
+    return { method: this.ctx.method.path, request_id: this.requestId(), ...(traceId ? { trace_id: traceId } : {}) };
   }
 
   received(): void {

@@ -4,19 +4,20 @@
  * flight, and messages each way, for servers (`grpc_server_*`) and clients (`grpc_client_*`).
  * The metrics live in the registry passed in; nothing is registered globally.
  */
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { Counter, Gauge, type Registry } from "prom-client";
 import { Code, codeName } from "../code.js";
 import type { Middleware } from "../endpoint.js";
 import type { ServiceError } from "../errors.js";
 import type { ClientMiddleware } from "../outgoing.js";
 import type { MethodKind, MethodSpec } from "../spec.js";
+import { BoundHistogram, type HistogramSeries } from "./bound-histogram.js";
 import { observe, observeCall, type CallObserver } from "./observe.js";
 
 /** The metrics of one side (server or client), registered in one registry. */
 export interface RpcMetrics {
   readonly started: Counter<Label>;
   readonly handled: Counter<Label | "grpc_code">;
-  readonly handlingSeconds: Histogram<Label>;
+  readonly handlingSeconds: BoundHistogram<Label>;
   readonly inFlight: Gauge<Label>;
   readonly received: Counter<Label>;
   readonly sent: Counter<Label>;
@@ -57,7 +58,7 @@ export function createRpcMetrics(registry: Registry, side: "server" | "client"):
       registers,
       collect,
     }),
-    handlingSeconds: new Histogram({
+    handlingSeconds: new BoundHistogram({
       name: `${prefix}_handling_seconds`,
       help: `Histogram of response latency (seconds) of RPCs until completed by the ${side}.`,
       labelNames,
@@ -116,10 +117,11 @@ function tallyOf(metrics: TalliedMetrics, method: MethodSpec): MethodTally {
 
 /**
  * One method's counts since the last flush (in flight: the current number). Latencies go to the
- * histogram as they come, with the label set bound once.
+ * histogram as they come, into the method's series bound once.
  */
 class MethodTally {
   private readonly labels: Record<Label, string>;
+  private readonly latency: HistogramSeries;
   private started = 0;
   private inFlight = 0;
   private received = 0;
@@ -135,6 +137,7 @@ class MethodTally {
     private readonly flushEach: boolean,
   ) {
     this.labels = { grpc_type: grpcTypes[method.kind], grpc_service: method.serviceName, grpc_method: method.name };
+    this.latency = metrics.handlingSeconds.bind(this.labels);
   }
 
   start(): void {
@@ -154,7 +157,7 @@ class MethodTally {
   end(code: Code, seconds: number): void {
     this.inFlight--;
     this.handled.set(code, (this.handled.get(code) ?? 0) + 1);
-    this.metrics.handlingSeconds.observe(this.labels, seconds);
+    this.latency.observe(seconds);
     if (this.flushEach) this.flush();
   }
 
