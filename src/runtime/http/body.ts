@@ -9,44 +9,73 @@ import { HttpStatusError } from "./http-error.js";
  * anything is read; a body that grows past it fails as soon as it does (413 either way, and the
  * request is destroyed: the rest of an oversized body is not read). Plain stream events rather
  * than `for await`: an async iterator over the request costs a generator, end-of-stream watchers
- * and a promise per chunk, a measurable share of a small JSON call.
+ * and a promise per chunk, a measurable share of a small JSON call. The listeners are shared
+ * functions that find their read through the request (no closures per request).
  */
 export function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers["content-length"] ?? NaN);
   if (declared > limit) return Promise.reject(tooLarge(limit));
-  return new Promise((resolve, reject) => {
-    let first: Buffer | undefined;
-    let more: Buffer[] | undefined;
-    let size = 0;
-    let settled = false;
-    const fail = (error: unknown): void => {
-      if (settled) return;
-      settled = true;
-      reject(error);
-    };
-    request.on("data", (chunk: Buffer) => {
-      if (settled) return;
-      size += chunk.length;
-      if (size > limit) {
-        fail(tooLarge(limit));
-        request.destroy();
-        return;
-      }
-      if (first === undefined) first = chunk;
-      else (more ??= [first]).push(chunk);
-    });
-    request.once("end", () => {
-      if (settled) return;
-      settled = true;
-      resolve(more ? Buffer.concat(more, size) : (first ?? Buffer.alloc(0)));
-    });
-    request.once("error", fail);
-    // Destroyed before its end (the client left mid-body): nobody waits for an answer.
-    // (Also fires after a normal end: build the error only when it is needed, a stack costs.)
-    request.once("close", () => {
-      if (!settled) fail(new ServiceError(Code.CANCELLED, "client went away before the request body ended"));
-    });
-  });
+  const promise = new Promise<Uint8Array>((resolve, reject) => ((request as ReadRequest)[READ] = new BodyRead(limit, resolve, reject)));
+  request.on("data", onData);
+  request.once("end", onEnd);
+  request.once("error", onError);
+  request.once("close", onClose);
+  return promise;
+}
+
+const READ = Symbol("gen-svc.bodyRead");
+type ReadRequest = IncomingMessage & { [READ]: BodyRead };
+
+/** The state of one body read. */
+class BodyRead {
+  first: Buffer | undefined = undefined;
+  more: Buffer[] | undefined = undefined;
+  size = 0;
+  settled = false;
+
+  constructor(
+    readonly limit: number,
+    readonly resolve: (body: Uint8Array) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+
+  fail(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(error);
+  }
+}
+
+function onData(this: ReadRequest, chunk: Buffer): void {
+  const read = this[READ];
+  if (read.settled) return;
+  read.size += chunk.length;
+  if (read.size > read.limit) {
+    read.fail(tooLarge(read.limit));
+    this.destroy();
+    return;
+  }
+  if (read.first === undefined) read.first = chunk;
+  else (read.more ??= [read.first]).push(chunk);
+}
+
+function onEnd(this: ReadRequest): void {
+  const read = this[READ];
+  if (read.settled) return;
+  read.settled = true;
+  read.resolve(read.more ? Buffer.concat(read.more, read.size) : (read.first ?? Buffer.alloc(0)));
+}
+
+function onError(this: ReadRequest, error: unknown): void {
+  this[READ].fail(error);
+}
+
+/**
+ * Destroyed before its end (the client left mid-body): nobody waits for an answer. (Also fires
+ * after a normal end: build the error only when it is needed, a stack costs.)
+ */
+function onClose(this: ReadRequest): void {
+  if (!this[READ].settled) this[READ].fail(new ServiceError(Code.CANCELLED, "client went away before the request body ended"));
 }
 
 function tooLarge(limit: number): HttpStatusError {

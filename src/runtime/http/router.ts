@@ -93,7 +93,8 @@ export class HttpRouter<T> {
    * routes without variables or wildcards go in, so its size is bounded by the routes' own
    * paths; the cap is a second guard.
    */
-  private readonly literalMatches = new Map<string, RouteMatch<T>>();
+  private readonly literalMatches = new Map<string, Map<string, RouteMatch<T>>>();
+  private literalMatchCount = 0;
 
   /** Compiles the routes; throws TemplateSyntaxError on a bad pattern. */
   constructor(routes: ReadonlyArray<RouteInput<T>>) {
@@ -105,16 +106,23 @@ export class HttpRouter<T> {
    * query. Throws ServiceError(INVALID_ARGUMENT) on malformed percent-encoding.
    */
   match(httpMethod: string, rawPath: string): RouteMatch<T> {
-    const key = `${httpMethod} ${rawPath}`;
-    const known = this.literalMatches.get(key);
+    // By method, then path: no "METHOD path" string to build and hash per request.
+    const known = this.literalMatches.get(httpMethod)?.get(rawPath);
     if (known !== undefined) return known;
     const result = this.search(httpMethod, rawPath);
     if (result.kind === "found" && result.route.deepAt < 0 && result.route.variables.length === 0 && result.route.segments.every((s) => s.kind === LITERAL)) {
       const answer: RouteMatch<T> = { kind: "found", target: result.route.target, variables: NO_VARIABLES };
-      if (!rawPath.includes("%") && this.literalMatches.size < LITERAL_MATCHES_MAX) this.literalMatches.set(key, answer);
+      if (!rawPath.includes("%") && this.literalMatchCount < LITERAL_MATCHES_MAX) this.remember(httpMethod, rawPath, answer);
       return answer;
     }
     return result.kind === "found" ? { kind: "found", target: result.route.target, variables: result.variables } : result;
+  }
+
+  private remember(httpMethod: string, rawPath: string, answer: RouteMatch<T>): void {
+    let byPath = this.literalMatches.get(httpMethod);
+    if (byPath === undefined) this.literalMatches.set(httpMethod, (byPath = new Map()));
+    byPath.set(rawPath, answer);
+    this.literalMatchCount++;
   }
 
   private search(httpMethod: string, rawPath: string): Exclude<RouteMatch<T>, { kind: "found" }> | { kind: "found"; route: CompiledRoute<T>; variables: PathVariable[] } {

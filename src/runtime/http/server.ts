@@ -93,7 +93,9 @@ export function createHttpTranscoder(options: HttpTranscoderOptions): HttpTransc
 async function serveRequest(t: Transcoding, documents: Documents, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = request.url ?? "/";
   // Most calls have no query string: no URLSearchParams for them.
-  const { path, query } = url.includes("?") ? splitUrl(url) : { path: url, query: undefined };
+  const at = url.indexOf("?");
+  const path = at < 0 ? url : url.slice(0, at);
+  const query = at < 0 ? undefined : new URLSearchParams(url.slice(at + 1));
   let match: RouteMatch<CallRoute>;
   try {
     // Throws INVALID_ARGUMENT for a path that is not valid percent-encoded UTF-8.
@@ -134,11 +136,10 @@ function sendMessage(t: Transcoding, route: CallRoute, ctx: CallContext, request
   // The client left while the handler ran: nobody reads an answer.
   if (response.destroyed) return;
   const encoded = encodeResponse(route.descriptor, route.rule, output as never, request.headers.accept, t.registry);
-  response.writeHead(200, {
-    ...responseMetadataHeaders(ctx),
-    "content-type": encoded.contentType,
-    "content-length": String(typeof encoded.body === "string" ? Buffer.byteLength(encoded.body) : encoded.body.byteLength),
-  });
+  const length = typeof encoded.body === "string" ? Buffer.byteLength(encoded.body) : encoded.body.byteLength;
+  const metadata = responseMetadataHeaders(ctx);
+  // The usual answer carries no metadata: a literal of two headers, no spread to copy.
+  response.writeHead(200, metadata === undefined ? { "content-type": encoded.contentType, "content-length": length } : { ...metadata, "content-type": encoded.contentType, "content-length": length });
   response.end(encoded.body);
 }
 
