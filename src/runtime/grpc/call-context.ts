@@ -9,7 +9,8 @@ import { Metadata } from "../metadata.js";
 import type { MethodSpec } from "../spec.js";
 import { encodeStatus, statusFromError, STATUS_DETAILS_KEY } from "../status.js";
 import { toBuffer } from "./bytes.js";
-import { fromGrpcMetadata, toGrpcMetadata } from "./metadata.js";
+import { toGrpcMetadata } from "./metadata.js";
+import { ReceivedGrpcMetadata } from "./received-metadata.js";
 
 /** A grpc-js server call of any kind (grpc-js does not export the type they share). */
 export type AnyServerCall =
@@ -25,6 +26,8 @@ export interface ServerCallState {
   sendHeader(): void;
   /** Stops listening to the call; the signal stays as it is. Call once the status is sent. */
   dispose(): void;
+  /** Whether the call was cancelled or expired (`ctx.signal.aborted`, without making the signal). */
+  cancelled(): boolean;
 }
 
 /**
@@ -36,41 +39,84 @@ const DEADLINE_SLACK_MS = 20;
 
 /**
  * Creates the context of a call: metadata, deadline, peer and a signal that aborts on cancel.
- * Throws when the call's metadata does not convert (or grpc-js fails); nothing is left attached
- * to the call then.
+ * Throws when grpc-js fails; nothing is left attached to the call then.
  */
 export function createCallState(call: AnyServerCall, method: MethodSpec, logger: Logger): ServerCallState {
-  const controller = new AbortController();
-  const deadline = deadlineOf(call.getDeadline());
-  // Everything that can throw runs before the listener below is attached, so it cannot leak.
-  const ctx: CallContext = {
-    method,
-    requestMetadata: fromGrpcMetadata(call.metadata),
-    responseHeader: new Metadata(),
-    responseTrailer: new Metadata(),
-    deadline,
-    signal: controller.signal,
-    peer: call.getPeer(),
-    transport: "grpc",
-    logger,
-    ...verifiedCertificate(call),
-  };
-  // grpc-js emits "cancelled" both when the client cancels and when it ended the call at the
-  // deadline; it also emits it after a normal finish, which dispose() keeps us from seeing.
-  const onCancelled = () => controller.abort(cancelReason(deadline));
-  // Every kind of call is an EventEmitter; the union of their overloads is not callable.
-  const events: EventEmitter = call;
-  events.once("cancelled", onCancelled);
-  let headerSent = false;
-  return {
-    ctx,
-    sendHeader() {
-      if (headerSent) return;
-      headerSent = true;
-      if (ctx.responseHeader.size > 0) call.sendMetadata(toGrpcMetadata(ctx.responseHeader));
-    },
-    dispose: () => events.off("cancelled", onCancelled),
-  };
+  return new GrpcCallState(call, method, logger);
+}
+
+/**
+ * The state of one call. What most calls never use is made on first use: the request metadata is
+ * converted when read as a whole (see ReceivedGrpcMetadata), and the AbortController behind
+ * `ctx.signal`, with its "cancelled" listener, when something reads the signal. A small call that
+ * reads neither pays for neither.
+ */
+class GrpcCallState implements ServerCallState {
+  readonly ctx: CallContext;
+  private controller: AbortController | undefined;
+  private onCancelled: (() => void) | undefined;
+  private headerSent = false;
+  private disposed = false;
+
+  constructor(
+    private readonly call: AnyServerCall,
+    method: MethodSpec,
+    logger: Logger,
+  ) {
+    // `this` inside the getter below is the context object, not the state.
+    const state = this;
+    this.ctx = {
+      method,
+      requestMetadata: new ReceivedGrpcMetadata(call.metadata),
+      responseHeader: new Metadata(),
+      responseTrailer: new Metadata(),
+      deadline: deadlineOf(call.getDeadline()),
+      get signal() {
+        return state.signal();
+      },
+      peer: call.getPeer(),
+      transport: "grpc",
+      logger,
+      ...verifiedCertificate(call),
+    };
+  }
+
+  /** Whether the client cancelled the call or its deadline ended it, without making the signal. */
+  cancelled(): boolean {
+    return this.controller?.signal.aborted ?? (!this.disposed && this.call.cancelled);
+  }
+
+  sendHeader(): void {
+    if (this.headerSent) return;
+    this.headerSent = true;
+    if (this.ctx.responseHeader.size > 0) this.call.sendMetadata(toGrpcMetadata(this.ctx.responseHeader));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    // grpc-js also emits "cancelled" after a normal finish: stop listening before it does.
+    if (this.onCancelled) (this.call as EventEmitter).off("cancelled", this.onCancelled);
+  }
+
+  /**
+   * The call's signal, made on first read. grpc-js emits "cancelled" both when the client cancels
+   * and when it ended the call at the deadline; a call already cancelled gets an aborted signal. A
+   * signal first read after the call finished never aborts, as if it had been made at the start.
+   */
+  private signal(): AbortSignal {
+    if (this.controller) return this.controller.signal;
+    const controller = (this.controller = new AbortController());
+    const deadline = this.ctx.deadline;
+    if (this.disposed) return controller.signal;
+    if (this.call.cancelled) {
+      controller.abort(cancelReason(deadline));
+      return controller.signal;
+    }
+    this.onCancelled = () => controller.abort(cancelReason(deadline));
+    // Every kind of call is an EventEmitter; the union of their overloads is not callable.
+    (this.call as EventEmitter).once("cancelled", this.onCancelled);
+    return controller.signal;
+  }
 }
 
 /**
@@ -90,7 +136,7 @@ export function setupFailureState(method: MethodSpec, logger: Logger): ServerCal
     transport: "grpc",
     logger,
   };
-  return { ctx, sendHeader: () => {}, dispose: () => {} };
+  return { ctx, sendHeader: () => {}, dispose: () => {}, cancelled: () => false };
 }
 
 /**

@@ -21,7 +21,7 @@ export interface GrpcServiceOptions {
    * Sees every error a call ends with, before it is sent; an INTERNAL error's `cause` holds what
    * was really thrown. Not called for calls the client already cancelled or that expired.
    * The default writes INTERNAL errors with their cause to `console.error`, so bugs are not lost.
-   * When the call's context could not be built (e.g. its metadata does not convert), the call
+   * When the call's context could not be built (e.g. grpc-js fails to give its peer), the call
    * answers INTERNAL and `ctx` holds the method with empty metadata and peer "unknown".
    */
   onError?: (error: ServiceError, ctx: CallContext) => void;
@@ -96,7 +96,7 @@ async function respond(
     state = createCallState(call, method, serving.logger);
     const response = await run(state.ctx);
     state.sendHeader();
-    callback(null, response, toGrpcMetadata(state.ctx.responseTrailer));
+    callback(null, response, trailersOf(state));
   } catch (thrown) {
     const error = settleError(thrown, state ?? setupFailureState(method, serving.logger), serving.report);
     if (error) callback(error);
@@ -120,7 +120,7 @@ async function stream(
     const completed = await writeAll(call, responses, state);
     if (!completed) return;
     state.sendHeader();
-    call.end(toGrpcMetadata(state.ctx.responseTrailer));
+    call.end(trailersOf(state));
   } catch (thrown) {
     const error = settleError(thrown, state ?? setupFailureState(method, serving.logger), serving.report);
     // grpc-js's own "error" listener on the call turns this into the status and ends the call;
@@ -153,7 +153,7 @@ async function writeAll(call: Writable, responses: AsyncIterable<unknown>, state
  * unhandled rejection.
  */
 function settleError(thrown: unknown, state: ServerCallState, report: ErrorReporter): grpc.ServerErrorResponse | undefined {
-  if (state.ctx.signal.aborted) return undefined;
+  if (state.cancelled()) return undefined;
   let error = ServiceError.from(thrown);
   let response: grpc.ServerErrorResponse;
   try {
@@ -167,6 +167,11 @@ function settleError(thrown: unknown, state: ServerCallState, report: ErrorRepor
   }
   safeReport(report, error, state.ctx);
   return response;
+}
+
+/** The handler's trailers for grpc-js; none (grpc-js sends only the status) when it set none. */
+function trailersOf(state: ServerCallState): grpc.Metadata | undefined {
+  return state.ctx.responseTrailer.size > 0 ? toGrpcMetadata(state.ctx.responseTrailer) : undefined;
 }
 
 /** grpc-js ignores what handlers return; a rejection escaping them would be unhandled. */
