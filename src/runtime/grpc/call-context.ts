@@ -1,6 +1,7 @@
 /** Builds the {@link CallContext} of one incoming gRPC call and the header/trailer plumbing around it. */
 import type * as grpc from "@grpc/grpc-js";
 import type { EventEmitter } from "node:events";
+import type { PeerCertificate } from "node:tls";
 import { Code } from "../code.js";
 import type { CallContext } from "../context.js";
 import type { Logger } from "../logger.js";
@@ -8,6 +9,7 @@ import { ServiceError, trailersToSend } from "../errors.js";
 import { Metadata } from "../metadata.js";
 import type { MethodSpec } from "../spec.js";
 import { encodeStatus, statusFromError, STATUS_DETAILS_KEY } from "../status.js";
+import { defineLazySignal } from "../lazy-signal.js";
 import { toBuffer } from "./bytes.js";
 import { toGrpcMetadata } from "./metadata.js";
 import { ReceivedGrpcMetadata } from "./received-metadata.js";
@@ -48,8 +50,8 @@ export function createCallState(call: AnyServerCall, method: MethodSpec, logger:
 /**
  * The state of one call. What most calls never use is made on first use: the request metadata is
  * converted when read as a whole (see ReceivedGrpcMetadata), and the AbortController behind
- * `ctx.signal`, with its "cancelled" listener, when something reads the signal. A small call that
- * reads neither pays for neither.
+ * `ctx.signal` (see lazy-signal.ts), with its "cancelled" listener, when something reads the
+ * signal. A small call that reads neither pays for neither.
  */
 class GrpcCallState implements ServerCallState {
   readonly ctx: CallContext;
@@ -63,22 +65,20 @@ class GrpcCallState implements ServerCallState {
     method: MethodSpec,
     logger: Logger,
   ) {
-    // `this` inside the getter below is the context object, not the state.
-    const state = this;
-    this.ctx = {
+    const ctx: Omit<CallContext, "signal"> & { clientCertificate?: PeerCertificate } = {
       method,
       requestMetadata: new ReceivedGrpcMetadata(call.metadata),
       responseHeader: new Metadata(),
       responseTrailer: new Metadata(),
       deadline: deadlineOf(call.getDeadline()),
-      get signal() {
-        return state.signal();
-      },
       peer: call.getPeer(),
-      transport: "grpc",
+      transport: "grpc" as const,
       logger,
-      ...verifiedCertificate(call),
     };
+    // Only mutual TLS has a verified client certificate; other contexts keep one shape.
+    const certificate = call.getAuthContext().sslPeerCertificate;
+    if (certificate) ctx.clientCertificate = certificate;
+    this.ctx = defineLazySignal(ctx, this);
   }
 
   /** Whether the client cancelled the call or its deadline ended it, without making the signal. */
@@ -103,7 +103,7 @@ class GrpcCallState implements ServerCallState {
    * and when it ended the call at the deadline; a call already cancelled gets an aborted signal. A
    * signal first read after the call finished never aborts, as if it had been made at the start.
    */
-  private signal(): AbortSignal {
+  get signal(): AbortSignal {
     if (this.controller) return this.controller.signal;
     const controller = (this.controller = new AbortController());
     const deadline = this.ctx.deadline;
@@ -149,12 +149,6 @@ export function grpcErrorOf(error: ServiceError, trailer: Metadata): grpc.Server
     metadata.set(STATUS_DETAILS_KEY, toBuffer(encodeStatus(statusFromError(error))));
   }
   return { name: error.name, message: error.message, code: error.code, details: error.message, metadata };
-}
-
-/** grpc-js reports a peer certificate only when the handshake verified it (mutual TLS). */
-function verifiedCertificate(call: AnyServerCall): Pick<CallContext, "clientCertificate"> {
-  const certificate = call.getAuthContext().sslPeerCertificate;
-  return certificate ? { clientCertificate: certificate } : {};
 }
 
 function deadlineOf(value: grpc.Deadline): Date | undefined {
