@@ -1,6 +1,6 @@
 /**
- * ctx.signal is made when first read (see lazy-signal.ts): whenever a handler reads it, it must
- * say what happened to the call, as if it had been made at the start.
+ * ctx.signal, whenever a handler reads it (late, in a copy, after the call), says what happened
+ * to the call: aborted with why when it was cancelled or expired, never after a normal finish.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { Code, makeEndpoint, ServiceError, type CallContext } from "../../src/runtime/index.js";
@@ -9,8 +9,8 @@ import { echo, Harness, rejectionOf, sleep, waitFor } from "./harness.js";
 const harness = new Harness();
 afterEach(() => harness.closeAll());
 
-describe("ctx.signal made on first read", () => {
-  it("first read after the deadline passed: aborted, with DEADLINE_EXCEEDED", async () => {
+describe("ctx.signal", () => {
+  it("read after the deadline passed: aborted, with DEADLINE_EXCEEDED", async () => {
     let signal: AbortSignal | undefined;
     const { client } = await harness.start({
       echo: makeEndpoint(echo.methods.echo, async (ctx: CallContext) => {
@@ -45,7 +45,7 @@ describe("ctx.signal made on first read", () => {
     expect(copy!.signal.reason).toMatchObject({ code: Code.CANCELLED });
   });
 
-  it("first read after the call finished normally: never aborts", async () => {
+  it("read after the call finished normally: not aborted", async () => {
     let kept: CallContext | undefined;
     const { client } = await harness.start({
       echo: makeEndpoint(echo.methods.echo, async (ctx: CallContext) => {
