@@ -16,10 +16,11 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Uint8
   const declared = Number(request.headers["content-length"] ?? NaN);
   if (declared > limit) return Promise.reject(tooLarge(limit));
   const promise = new Promise<Uint8Array>((resolve, reject) => ((request as ReadRequest)[READ] = new BodyRead(limit, resolve, reject)));
+  // `on`, not `once`: each once wraps its listener in a new function; these ignore repeats anyway.
   request.on("data", onData);
-  request.once("end", onEnd);
-  request.once("error", onError);
-  request.once("close", onClose);
+  request.on("end", onEnd);
+  request.on("error", onError);
+  request.on("close", onClose);
   return promise;
 }
 

@@ -22,7 +22,7 @@ import { HttpStatusError } from "./http-error.js";
 import { HttpRouter, type RouteMatch } from "./router.js";
 import { callRoutes, type CallRoute, type ServiceEndpoints } from "./routes.js";
 import { errorHeaders, httpStatusOf, statusJson } from "./status-json.js";
-import { decodeRequest, encodeResponse, jsonRegistry } from "./transcode.js";
+import { decodeRequest, encodeResponse, jsonRegistry, type RequestParts } from "./transcode.js";
 import { metadataHeaders, trailerHeaders } from "./headers.js";
 import { streamResponses } from "./stream-response.js";
 import { WebSocketCalls } from "./websocket.js";
@@ -82,7 +82,13 @@ export function createHttpTranscoder(options: HttpTranscoderOptions): HttpTransc
   const sessions = new WebSocketCalls(transcoding);
   const documents = options.documents ?? {};
   return {
-    handleRequest: (request, response) => void serveRequest(transcoding, documents, request, response).catch((error: unknown) => lastResort(logger, response, error)),
+    handleRequest: (request, response) => {
+      try {
+        serveRequest(transcoding, documents, request, response);
+      } catch (error) {
+        lastResort(logger, response, error);
+      }
+    },
     handleUpgrade: (request, socket, head) => sessions.upgrade(request, socket, head),
     closeSessions: () => sessions.closeAll(),
     openSessions: () => sessions.openCount,
@@ -90,7 +96,8 @@ export function createHttpTranscoder(options: HttpTranscoderOptions): HttpTransc
   };
 }
 
-async function serveRequest(t: Transcoding, documents: Documents, request: IncomingMessage, response: ServerResponse): Promise<void> {
+/** Routes a request; what cannot be answered at once goes on in {@link serveCall}. */
+function serveRequest(t: Transcoding, documents: Documents, request: IncomingMessage, response: ServerResponse): void {
   const url = request.url ?? "/";
   // Most calls have no query string: no URLSearchParams for them.
   const at = url.indexOf("?");
@@ -113,12 +120,20 @@ async function serveRequest(t: Transcoding, documents: Documents, request: Incom
     const error = new HttpStatusError(426, Code.FAILED_PRECONDITION, `${route.method.path} streams requests: open a WebSocket on this path`, { headers: { upgrade: "websocket" } });
     return sendError(t, response, error, undefined);
   }
+  void serveCall(t, route, match.variables, query, request, response);
+}
+
+/**
+ * Reads, decodes and answers one call. Never rejects (no `.catch` promise and closure per
+ * request): a failure is answered by {@link settle}, and a failure of that by {@link lastResort}.
+ */
+async function serveCall(t: Transcoding, route: CallRoute, variables: RequestParts["variables"], query: URLSearchParams | undefined, request: IncomingMessage, response: ServerResponse): Promise<void> {
   let state: HttpCallState | undefined;
   try {
     state = createHttpCallState(request, route.method, t.logger);
     state.watch(response);
     const body = await readBody(request, t.maxMessageBytes);
-    const input = decodeRequest(route.descriptor, route.rule, { variables: match.variables, query, body, contentType: request.headers["content-type"] }, t.registry);
+    const input = decodeRequest(route.descriptor, route.rule, { variables, query, body, contentType: request.headers["content-type"] }, t.registry);
     const pending = route.endpoint(state.ctx, input);
     // A handler that ignores its signal must not hold a call past its deadline; without one,
     // waiting for it costs nothing (a client that left gets no answer either way).
@@ -126,7 +141,11 @@ async function serveRequest(t: Transcoding, documents: Documents, request: Incom
     if (streamsResponses(route.method)) await streamResponses(t, route, state, request, response, output as AsyncIterable<unknown>);
     else sendMessage(t, route, state.ctx, request, response, output);
   } catch (thrown) {
-    settle(t, response, thrown, state);
+    try {
+      settle(t, response, thrown, state);
+    } catch (error) {
+      lastResort(t.logger, response, error);
+    }
   } finally {
     state?.dispose();
   }
