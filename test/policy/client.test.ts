@@ -113,7 +113,10 @@ describe("circuit breaker", () => {
     const registry = new StaticRegistry([failing, healthy].map((d) => staticInstance("policydemo.v1.Flaky", "127.0.0.1", d.server.grpcPort)));
     const connection = track(new BalancedConnection("policydemo.v1.Flaky", registry, { balancer: "round-robin" }));
     const client = new pkg.FlakyClient(connection);
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => wait(i * 5).then(() => client.breaker({}))));
+    // One call after another: each failure is recorded before the next call picks an instance (calls
+    // staggered by a timer raced the failures on a loaded machine and let more through).
+    const results: PromiseSettledResult<unknown>[] = [];
+    for (let i = 0; i < 20; i++) results.push(...(await Promise.allSettled([client.breaker({})])));
     // Three INTERNAL failures open the failing instance's breaker; from then on its turns are
     // refused without a call and go to the healthy instance.
     expect(failing.observed.count("breaker")).toBe(3);
