@@ -3,7 +3,7 @@
 //   npm run bench                 full run (under 10 minutes on 2 cores)
 //   npm run bench -- --smoke      seconds-long run of every row (CI: test/bench/smoke.test.ts)
 //   node bench/run.mjs [--smoke] [--out DIR] [--only grpc,http,client,generation,startup]
-//                      [--rounds N] [--seconds S]
+//                      [--rounds N] [--seconds S] [--no-pin]
 //
 // `npm run bench` builds gen-svc first; this script generates the echo service into
 // .tmp/bench/echo and compiles it, then runs the suites. Writes DIR/bench.json (or
@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { renderChart } from "./lib/chart.mjs";
+import { cpuPlan } from "./lib/cpus.mjs";
 import { run } from "./lib/processes.mjs";
 import { checkTargets, renderMarkdown, targetsTable } from "./lib/report.mjs";
 
@@ -25,6 +26,7 @@ function parseOptions(argv) {
     args: argv,
     options: {
       smoke: { type: "boolean", default: false },
+      "no-pin": { type: "boolean", default: false },
       out: { type: "string" },
       only: { type: "string" },
       rounds: { type: "string" },
@@ -38,6 +40,7 @@ function parseOptions(argv) {
     outDir: resolve(values.out ?? join(root, "bench/results")),
     suites: values.only ? values.only.split(",") : SUITES,
     rounds: Number(values.rounds ?? (smoke ? 1 : 3)),
+    pin: !values["no-pin"],
     seconds: Number(values.seconds ?? (smoke ? 0.3 : 1)),
     warmUpMs: smoke ? 100 : 300,
     tmpDir: join(root, `.tmp/bench/run-${process.pid}`),
@@ -83,7 +86,11 @@ async function main() {
   mkdirSync(options.outDir, { recursive: true });
   try {
     await prepareEcho(options.echoDir, log);
-    const suiteOptions = { ...options, echoDist: join(options.echoDir, "dist") };
+    // Servers on one CPU, load generators on the other (lib/cpus.mjs), unless --no-pin.
+    const cpus = await cpuPlan(options.pin);
+    results.options.pinned = cpus ?? false;
+    log(cpus ? `servers pinned to CPU ${cpus.server}, load generators to CPU ${cpus.load}` : "CPUs not pinned");
+    const suiteOptions = { ...options, cpus, echoDist: join(options.echoDir, "dist") };
     // Imported only now: the suites load the echo service compiled just above.
     const runners = {
       grpc: async () => (await import("./suites/grpc.mjs")).grpcSuite,

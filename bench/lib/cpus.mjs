@@ -18,3 +18,8 @@ export async function pinProcess(pid, cpu) {
   const result = await run("taskset", ["-a", "-p", "-c", String(cpu), String(pid)], { timeoutMs: 5_000 });
   if (result.status !== 0) throw new Error(`taskset could not pin ${pid} to CPU ${cpu}: ${result.stderr}`);
 }
+
+/** Lets every thread of process `pid` run on every CPU again. */
+export async function unpinProcess(pid) {
+  await pinProcess(pid, `0-${cpus().length - 1}`);
+}

@@ -25,8 +25,21 @@ function ratioTarget(name, rows, subject, other, { at, above = false, everyRow =
   const met = everyRow ? medians.every(reaches) : reaches(overall);
   const status = at === 0 ? "info" : met ? "met" : "not met";
   const worst = perRow.reduce((a, b) => (a.median <= b.median ? a : b));
-  const figure = `${overall.toFixed(2)}x (rows ${Math.min(...medians).toFixed(2)}-${Math.max(...medians).toFixed(2)}; worst ${worst.id}, rounds ${worst.min.toFixed(2)}-${worst.max.toFixed(2)})`;
+  const figure = `${overall.toFixed(2)}x (rows ${Math.min(...medians).toFixed(2)}-${Math.max(...medians).toFixed(2)}; worst ${worst.id}, rounds ${worst.min.toFixed(2)}-${worst.max.toFixed(2)})${cpuFigure(rows, subject, other)}`;
   return { name, status, figure, ratio: overall, perRow };
+}
+
+/**
+ * The same comparison in server CPU per call (other's over subject's, so higher is better like
+ * throughput), when the rows measured it: the steadier figure on a shared machine. Informative;
+ * the status is decided on throughput.
+ */
+function cpuFigure(rows, subject, other) {
+  const perRow = rows
+    .filter((row) => row.subjects[subject]?.cpuUsPerCall && row.subjects[other]?.cpuUsPerCall)
+    .map((row) => ratioSummary(row.subjects[other].cpuUsPerCall, row.subjects[subject].cpuUsPerCall).median);
+  if (perRow.length === 0) return "";
+  return `; server CPU per call ${median(perRow).toFixed(2)}x (rows ${Math.min(...perRow).toFixed(2)}-${Math.max(...perRow).toFixed(2)})`;
 }
 
 /** Every target of issue 8, each `{ name, status: met | not met | not measured | info, figure }`. */
@@ -93,15 +106,17 @@ function startupTarget(row) {
 /** One row as a Markdown table: each subject's median and min-max of its metric, p99, and its same-round ratio to the baseline. */
 function rowTable(row) {
   const metric = metricOf(row);
-  const lines = [`### ${row.title}`, "", `\`${row.id}\`, ${row.subjects[row.baseline][metric].length} round(s)`, "", `| | ${row.unit} median (min-max) | p99 ms (median) | peak MiB | ratio to ${row.baseline} (min-max) |`, "| --- | ---: | ---: | ---: | ---: |"];
+  const cpuOf = (name) => row.subjects[name]?.cpuUsPerCall;
+  const lines = [`### ${row.title}`, "", `\`${row.id}\`, ${row.subjects[row.baseline][metric].length} round(s)`, "", `| | ${row.unit} median (min-max) | p99 ms (median) | peak MiB | ratio to ${row.baseline} (min-max) | CPU µs per call (median) |`, "| --- | ---: | ---: | ---: | ---: | ---: |"];
   for (const [name, columns] of Object.entries(row.subjects)) {
     const s = summary(columns[metric]);
     const ratio = name === row.baseline ? "1" : fmtRatio(ratioSummary(columns[metric], row.subjects[row.baseline][metric]));
     const p99 = columns.p99Ms ? median(columns.p99Ms).toFixed(2) : "";
     const peak = columns.peakMiB ? Math.round(Math.max(...columns.peakMiB)) : "";
-    lines.push(`| ${name} | ${fmt(s.median)} (${fmt(s.min)}-${fmt(s.max)}) | ${p99} | ${peak} | ${ratio} |`);
+    const cpu = cpuOf(name) ? median(cpuOf(name)).toFixed(1) : "";
+    lines.push(`| ${name} | ${fmt(s.median)} (${fmt(s.min)}-${fmt(s.max)}) | ${p99} | ${peak} | ${ratio} | ${cpu} |`);
   }
-  for (const [name, reason] of Object.entries(row.unavailable ?? {})) lines.push(`| ${name} | not measured: ${reason} | | | |`);
+  for (const [name, reason] of Object.entries(row.unavailable ?? {})) lines.push(`| ${name} | not measured: ${reason} | | | | |`);
   return [...lines, ""].join("\n");
 }
 
@@ -121,6 +136,9 @@ export function renderMarkdown(results, targets) {
     "",
     `${results.date}; Node ${m.node}; ${m.cores} cores (${m.cpu}); load average ${m.loadAverage} at the start; ${results.options.rounds} alternating round(s) of ${results.options.seconds} s per load row; took ${Math.round(results.elapsedSeconds)} s.`,
     "Every figure is a ratio against the baseline measured in the same rounds (the machine is shared: absolute numbers are noisy).",
+    results.options.pinned
+      ? `Load rows ran pinned: every server on CPU ${results.options.pinned.server} (all its threads), the load generator (h2load, wrk, the client loop) on CPU ${results.options.pinned.load}.`
+      : "Load rows ran unpinned: servers and load generators shared both CPUs.",
     "",
     "## Targets",
     "",

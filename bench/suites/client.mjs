@@ -7,6 +7,7 @@ import { BalancedConnection, StaticRegistry, staticInstance } from "gen-svc/runt
 // The echo service is generated into .tmp/bench/echo by bench/run.mjs (never the checked-in sample).
 import { EchoClient } from "../../.tmp/bench/echo/dist/src/gen/echo/grpc-client.js";
 import { echoRequestInit, grpcJsEchoService, PAYLOADS } from "../lib/echo.mjs";
+import { pinProcess, unpinProcess } from "../lib/cpus.mjs";
 import { startServer } from "../lib/processes.mjs";
 import { alternate, columns } from "../lib/rounds.mjs";
 import { quantile } from "../lib/stats.mjs";
@@ -62,10 +63,17 @@ async function measure(client, request, seconds) {
   return { rps: latencies.length / elapsed, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), cpuUsPerCall };
 }
 
-/** Runs the client row; `options`: rounds, seconds, warmUpMs. */
+/**
+ * Runs the client row; `options`: rounds, seconds, warmUpMs, cpus. With `cpus`, the server runs on
+ * the server CPU and this process (the clients under test) on the load CPU for the row.
+ */
 export async function clientSuite(options, log) {
   const server = await startServer(new URL("../servers/grpc.mjs", import.meta.url), ["raw-grpc-js"]);
   const clients = makeClients(server.port);
+  if (options.cpus) {
+    await pinProcess(server.pid, options.cpus.server);
+    await pinProcess(process.pid, options.cpus.load);
+  }
   try {
     const request = echoRequestInit(PAYLOADS["16B"]);
     for (const client of Object.values(clients)) await measure(client, request, options.warmUpMs / 1000);
@@ -85,5 +93,6 @@ export async function clientSuite(options, log) {
   } finally {
     for (const client of Object.values(clients)) client.close();
     await server.stop();
+    if (options.cpus) await unpinProcess(process.pid);
   }
 }

@@ -3,6 +3,7 @@
 import { writeFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
 import { echoRequestBody, echoRequestInit, expandRequestBody, grpcJsEchoService, PAYLOADS } from "../lib/echo.mjs";
+import { pinProcess } from "../lib/cpus.mjs";
 import { h2load } from "../lib/h2load.mjs";
 import { startServer } from "../lib/processes.mjs";
 import { alternate, columns } from "../lib/rounds.mjs";
@@ -18,14 +19,18 @@ const EXPAND = { count: 100, size: 16 };
 
 const serverScript = new URL("../servers/grpc.mjs", import.meta.url);
 
-/** Starts every variant; resolves with the running ones and the reasons of those that cannot run. */
-async function startAll(variants) {
+/**
+ * Starts every variant (pinned to `cpus.server` when the run pins CPUs); resolves with the running
+ * ones and the reasons of those that cannot run.
+ */
+async function startAll(variants, cpus) {
   const running = {};
   const unavailable = {};
   for (const variant of variants) {
     const server = await startServer(serverScript, [variant]);
     if (server.unavailable) unavailable[variant] = server.unavailable;
     else running[variant] = server;
+    if (cpus && !server.unavailable) await pinProcess(server.pid, cpus.server);
   }
   return { running, unavailable };
 }
@@ -50,9 +55,9 @@ async function checkAnswers(name, port) {
   }
 }
 
-/** Runs the gRPC rows; `options`: rounds, seconds, warmUpMs, tmpDir. */
+/** Runs the gRPC rows; `options`: rounds, seconds, warmUpMs, tmpDir, cpus (see lib/cpus.mjs). */
 export async function grpcSuite(options, log) {
-  const { running, unavailable } = await startAll(GRPC_SERVERS);
+  const { running, unavailable } = await startAll(GRPC_SERVERS, options.cpus);
   const rows = [];
   try {
     for (const [name, server] of Object.entries(running)) await checkAnswers(name, server.port);
@@ -62,7 +67,7 @@ export async function grpcSuite(options, log) {
       writeFileSync(bodyFile, echoRequestBody(size));
       for (const connections of CONNECTIONS) {
         for (const streams of STREAMS) {
-          const load = { bodyFile, connections, streams, seconds: options.seconds, warmUpMs: options.warmUpMs, logFile: `${options.tmpDir}/h2load.log` };
+          const load = { loadCpu: options.cpus?.load, bodyFile, connections, streams, seconds: options.seconds, warmUpMs: options.warmUpMs, logFile: `${options.tmpDir}/h2load.log` };
           const samples = await alternate(options.rounds, measured, (v) => h2load({ ...load, serverPid: running[v].pid, url: `http://127.0.0.1:${running[v].port}/echo.v1.Echo/Echo` }));
           const row = unaryRow({ payloadName, connections, streams }, samples, unavailable);
           log(`${row.id}: ${describe(row)}`);
@@ -93,7 +98,7 @@ function unaryRow({ payloadName, connections, streams }, samples, unavailable) {
 async function streamingRow(running, options, log) {
   const bodyFile = `${options.tmpDir}/expand.bin`;
   writeFileSync(bodyFile, expandRequestBody(EXPAND.count, EXPAND.size));
-  const load = { bodyFile, connections: 1, streams: 16, seconds: options.seconds, warmUpMs: options.warmUpMs, logFile: `${options.tmpDir}/h2load.log` };
+  const load = { loadCpu: options.cpus?.load, bodyFile, connections: 1, streams: 16, seconds: options.seconds, warmUpMs: options.warmUpMs, logFile: `${options.tmpDir}/h2load.log` };
   const samples = await alternate(options.rounds, STREAM_SERVERS, async (v) => {
     const result = await h2load({ ...load, serverPid: running[v].pid, url: `http://127.0.0.1:${running[v].port}/echo.v1.Echo/Expand` });
     return { ...result, rps: result.rps * EXPAND.count };
