@@ -180,7 +180,9 @@ export async function startService(pkg: ServicePackage, options: StartServiceOpt
     );
     opened.push(() => admin.close());
     const credentials = options.credentials ?? (tls ? grpcServerCredentials(tls) : undefined);
-    const grpcServer = await startGrpc(pkg, bound, { ...options, ...(credentials ? { credentials } : {}) }, middleware, logger, health);
+    // Client certificates are looked up per call only where they can exist (see GrpcServiceOptions).
+    const clientCertificates = tls?.clientCa !== undefined || options.credentials !== undefined;
+    const grpcServer = await startGrpc(pkg, bound, { ...options, ...(credentials ? { credentials } : {}), clientCertificates }, middleware, logger, health);
     opened.push(() => grpcServer.shutdown(0));
     const httpServer = await startHttp(pkg, bound, config, middleware, logger, tls);
     if (httpServer) opened.push(() => httpServer.shutdown(0));
@@ -241,7 +243,14 @@ async function unwindOnFailure<T>(opened: Array<() => Promise<unknown>>, start: 
   }
 }
 
-function startGrpc(pkg: ServicePackage, bound: BoundServices, options: StartServiceOptions, middleware: readonly Middleware[], logger: Logger, health: HealthService): Promise<GrpcServerHandle> {
+function startGrpc(
+  pkg: ServicePackage,
+  bound: BoundServices,
+  options: StartServiceOptions & { clientCertificates: boolean },
+  middleware: readonly Middleware[],
+  logger: Logger,
+  health: HealthService,
+): Promise<GrpcServerHandle> {
   const { config } = options;
   return listening("GRPC_PORT", config.host, config.grpcPort, () =>
     serveGrpc({
@@ -250,7 +259,7 @@ function startGrpc(pkg: ServicePackage, bound: BoundServices, options: StartServ
       maxMessageBytes: config.maxMessageBytes,
       ...(options.credentials ? { credentials: options.credentials } : {}),
       register: (server) => {
-        bound.register(server, { middleware, logger });
+        bound.register(server, { middleware, logger, clientCertificates: options.clientCertificates });
         health.addTo(server);
         if (config.reflection) addReflectionService(server, [...pkg.services.flatMap((s) => (s.file ? [s.file] : [])), file_grpc_health_v1_health]);
       },

@@ -42,8 +42,14 @@ const DEADLINE_SLACK_MS = 20;
  * Creates the context of a call: metadata, deadline, peer and a signal that aborts on cancel.
  * Throws when grpc-js fails; nothing is left attached to the call then.
  */
-export function createCallState(call: AnyServerCall, method: MethodSpec, logger: Logger): ServerCallState {
-  return new GrpcCallState(call, method, logger);
+export function createCallState(call: AnyServerCall, method: MethodSpec, serving: CallServing): ServerCallState {
+  return new GrpcCallState(call, method, serving);
+}
+
+/** What the calls of a service share: their logger, and whether client certificates are verified. */
+export interface CallServing {
+  readonly logger: Logger;
+  readonly clientCertificates: boolean;
 }
 
 /**
@@ -60,7 +66,7 @@ class GrpcCallState implements ServerCallState {
   constructor(
     private readonly call: AnyServerCall,
     method: MethodSpec,
-    logger: Logger,
+    { logger, clientCertificates }: CallServing,
   ) {
     const ctx: CallContext & { clientCertificate?: PeerCertificate } = {
       method,
@@ -74,7 +80,7 @@ class GrpcCallState implements ServerCallState {
       logger,
     };
     // Only mutual TLS has a verified client certificate; other contexts keep one shape.
-    const certificate = call.getAuthContext().sslPeerCertificate;
+    const certificate = clientCertificates ? call.getAuthContext().sslPeerCertificate : undefined;
     if (certificate) ctx.clientCertificate = certificate;
     this.ctx = ctx;
     // grpc-js emits "cancelled" both when the client cancels and when it ended the call at the
