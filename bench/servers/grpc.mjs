@@ -52,7 +52,8 @@ const variants = {
 
   /** The generated server with no middleware: registerGrpcServices on serveGrpc. */
   async "gen-empty"() {
-    const handle = await serveGrpc({ host: "127.0.0.1", port: 0, register: (server) => registerGrpcServices(server, { echo: benchHandler }) });
+    // An insecure server: no client certificates to look up, as startServer decides for one.
+    const handle = await serveGrpc({ host: "127.0.0.1", port: 0, register: (server) => registerGrpcServices(server, { echo: benchHandler }, { clientCertificates: false }) });
     return { port: handle.port, stop: () => handle.shutdown(0) };
   },
 
@@ -64,7 +65,7 @@ const variants = {
   async "gen-chain"() {
     const logger = createLogger({ name: "bench", level: "info", destination: createWriteStream("/dev/null") });
     const middleware = [serverTracing(), serverMetrics(createRpcMetrics(new Registry(), "server")), logging({ logger }), recovery()];
-    const handle = await serveGrpc({ host: "127.0.0.1", port: 0, register: (server) => registerGrpcServices(server, { echo: benchHandler }, { middleware, logger }) });
+    const handle = await serveGrpc({ host: "127.0.0.1", port: 0, register: (server) => registerGrpcServices(server, { echo: benchHandler }, { middleware, logger, clientCertificates: false }) });
     return { port: handle.port, stop: () => handle.shutdown(0) };
   },
 
