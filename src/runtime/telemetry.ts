@@ -3,7 +3,8 @@
  * is loaded unless an exporter is asked for (`OTEL_TRACES_EXPORTER`, or an OTLP endpoint), so a
  * service without tracing pays nothing at start-up; it then uses the API's no-op provider.
  */
-import { context, propagation, trace, type TracerProvider } from "@opentelemetry/api";
+import type { TracerProvider } from "@opentelemetry/api";
+import { context, propagation, trace } from "./otel-api.js";
 import { ConfigError } from "./config-error.js";
 
 /** The tracing of a running service. */

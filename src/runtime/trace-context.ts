@@ -2,12 +2,11 @@
  * The W3C Trace Context propagator (`traceparent`/`tracestate`) of `@opentelemetry/core`, loaded
  * when a call first needs it: a service without tracing only reads `traceparent` when a caller
  * sends one, and importing `@opentelemetry/core` (with its semantic conventions) costs a
- * start-up about 15 ms. The ES module build is required by its resolved path (`require` of an ES
- * module, Node >= 22.12), so it is the very instance an `import` of the package would give.
+ * start-up about 15 ms. Its CommonJS build is loaded, which uses the CommonJS copy of
+ * `@opentelemetry/api` the runtime uses (see otel-api.ts), so a traced call loads no second copy.
  */
 import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from "@opentelemetry/api";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 
 type CoreModule = typeof import("@opentelemetry/core");
 
@@ -23,6 +22,5 @@ export function w3cTraceContextPropagator(): TextMapPropagator {
 }
 
 function loadCore(): CoreModule {
-  const esmEntry = fileURLToPath(import.meta.resolve("@opentelemetry/core"));
-  return createRequire(import.meta.url)(esmEntry) as CoreModule;
+  return createRequire(import.meta.url)("@opentelemetry/core") as CoreModule;
 }

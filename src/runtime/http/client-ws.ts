@@ -4,7 +4,7 @@
  * back, then one `{"status": ...}` frame. Closing the socket cancels the call.
  */
 import type { IncomingMessage } from "node:http";
-import WebSocket from "ws";
+import type WebSocket from "ws";
 import { Code } from "../code.js";
 import { RemoteServiceError } from "../errors.js";
 import type { CallOptions } from "../grpc/client-call.js";
@@ -15,6 +15,7 @@ import { errorFromResponse, grpcTimeout, metadataFromHeaders, responsesOfFrames 
 import type { ConnectionOptions } from "node:tls";
 import { expandPath } from "./url.js";
 import { toJson, type JsonObject } from "@bufbuild/protobuf";
+import { wsModule } from "./ws-module.js";
 
 /** Everything one WebSocket call needs. */
 export interface WebSocketCallArgs {
@@ -49,7 +50,7 @@ export async function* webSocketCall(args: WebSocketCallArgs): AsyncGenerator<un
     const full = toJson(binding.input, firstMessage as never, { registry: binding.registry, alwaysEmitImplicit: true }) as JsonObject;
     const url = args.baseUrl.replace(/^http/i, "ws") + expandPath(binding.template, binding.input, full);
     if (scope.deadline !== undefined) args.headers.set("grpc-timeout", grpcTimeout(scope.deadline.getTime() - Date.now()));
-    const ws = (socket = new WebSocket(url, { headers: Object.fromEntries(args.headers), maxPayload: args.maxBytes + 1024, ...args.tls }));
+    const ws = (socket = new (wsModule().WebSocket)(url, { headers: Object.fromEntries(args.headers), maxPayload: args.maxBytes + 1024, ...args.tls }));
     const inbox = new Inbox(ws, binding, args.maxBytes, scope, options);
     scope.signal.addEventListener("abort", () => inbox.fail(scope.signal.reason), { once: true });
     await inbox.opened;
@@ -66,7 +67,7 @@ export async function* webSocketCall(args: WebSocketCallArgs): AsyncGenerator<un
     throw scope.error(error);
   } finally {
     if (!finished) scope.abort();
-    if (socket !== undefined && socket.readyState !== WebSocket.CLOSED) socket.terminate();
+    if (socket !== undefined && socket.readyState !== socket.CLOSED) socket.terminate();
     void source.return?.();
     scope.done();
   }
@@ -91,7 +92,7 @@ async function pump(
       if (next.done || scope.signal.aborted) break;
       await send(ws, encodeStreamMessage(binding, method.input.create(next.value) as object, binary));
     }
-    if (!scope.signal.aborted && ws.readyState === WebSocket.OPEN) await send(ws, "");
+    if (!scope.signal.aborted && ws.readyState === ws.OPEN) await send(ws, "");
   } catch (error) {
     // A failing request source ends the call with its error, as GrpcConnection does.
     inbox.fail(error);

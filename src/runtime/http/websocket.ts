@@ -9,7 +9,7 @@
 import type { Message } from "@bufbuild/protobuf";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import type { RawData, WebSocket, WebSocketServer } from "ws";
 import { Code } from "../code.js";
 import { safeReport } from "../error-report.js";
 import { ServiceError } from "../errors.js";
@@ -24,18 +24,18 @@ import { splitUrl, type Transcoding } from "./server.js";
 import { endSocketWithJson, errorHeaders, httpStatusOf, statusJson } from "./status-json.js";
 import { forEachResponse, responseJsonText } from "./stream-response.js";
 import { decodeRequest } from "./transcode.js";
+import { wsModule } from "./ws-module.js";
 
 type Found = Extract<RouteMatch<CallRoute>, { kind: "found" }>;
 
 /** Accepts upgrades and runs one call per socket. */
 export class WebSocketCalls {
-  readonly #server: WebSocketServer;
+  /** Made on the first upgrade: most servers never see one, and `ws` is loaded only then. */
+  #server: WebSocketServer | undefined;
   readonly #open = new Set<WebSocket>();
   #onSessionEnd: () => void = () => {};
 
-  constructor(private readonly t: Transcoding) {
-    this.#server = new WebSocketServer({ noServer: true, maxPayload: t.maxMessageBytes });
-  }
+  constructor(private readonly t: Transcoding) {}
 
   /** Handles an `upgrade` event of the HTTP server. */
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -54,6 +54,7 @@ export class WebSocketCalls {
       return refuse(this.t, socket, ServiceError.from(error));
     }
     const found = match;
+    this.#server ??= new (wsModule().WebSocketServer)({ noServer: true, maxPayload: this.t.maxMessageBytes });
     this.#server.handleUpgrade(request, socket, head, (ws) => {
       this.#open.add(ws);
       ws.once("close", () => {

@@ -3,7 +3,7 @@
  * trace id, message counts for streams), at a level chosen by the outcome. Handlers get a child
  * logger with the request and trace ids bound, so their own lines join up with the call's.
  */
-import { trace } from "@opentelemetry/api";
+import { trace } from "../otel-api.js";
 import { randomUUID } from "node:crypto";
 import { Code, codeName } from "../code.js";
 import type { CallContext } from "../context.js";

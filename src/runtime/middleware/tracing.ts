@@ -5,21 +5,8 @@
  * span is made (a call without `traceparent` costs nothing), yet an incoming trace id still
  * reaches logs and outgoing calls.
  */
-import {
-  context,
-  ProxyTracerProvider,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Context,
-  type Span,
-  type TextMapGetter,
-  type TextMapPropagator,
-  type TextMapSetter,
-  type Tracer,
-  type TracerProvider,
-} from "@opentelemetry/api";
+import type { Context, Span, TextMapGetter, TextMapPropagator, TextMapSetter, Tracer, TracerProvider } from "@opentelemetry/api";
+import { context, ProxyTracerProvider, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "../otel-api.js";
 import { w3cTraceContextPropagator } from "../trace-context.js";
 import { Code } from "../code.js";
 import type { Middleware } from "../endpoint.js";
