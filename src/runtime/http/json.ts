@@ -95,7 +95,7 @@ export function parseJsonText(text: string, what: string): JsonValue {
  */
 export function messageFromJson(schema: DescMessage, json: JsonValue, registry: Registry, what: string): Message {
   try {
-    return fromJson(schema, json, { registry });
+    return fromJson(schema, json, optionsFor(schema, registry));
   } catch (error) {
     const path = locateJsonError(schema, json, registry);
     throw invalid(`${what}${path ? ` at field "${path}"` : ""}: ${messageOf(error)}`);
@@ -138,7 +138,31 @@ export function messageFromJsonText(schema: DescMessage, text: string, registry:
 
 /** Canonical proto3 JSON text of a message (json names, int64 as strings, enums by name, no defaults). */
 export function messageToJsonText(schema: DescMessage, message: Message, registry: Registry): string {
-  return toJsonString(schema, message, { registry });
+  return toJsonString(schema, message, optionsFor(schema, registry));
+}
+
+/**
+ * The JSON options of `schema`: the registry, or none when no message it can hold needs one (no
+ * `Any`, no extensions). protobuf-es merges the options it is given into a new object on every
+ * call, a share of a small call's cost that messages without `Any` need not pay.
+ */
+function optionsFor(schema: DescMessage, registry: Registry): { registry: Registry } | undefined {
+  let needs = needsRegistry.get(schema);
+  if (needs === undefined) needsRegistry.set(schema, (needs = usesRegistry(schema, new Set())));
+  return needs ? { registry } : undefined;
+}
+
+const needsRegistry = new WeakMap<DescMessage, boolean>();
+
+/** Whether `schema` or a message type it can hold is `Any` or has extension ranges. */
+function usesRegistry(schema: DescMessage, seen: Set<DescMessage>): boolean {
+  if (seen.has(schema)) return false;
+  seen.add(schema);
+  if (schema.typeName === "google.protobuf.Any" || schema.proto.extensionRange.length > 0) return true;
+  return schema.fields.some((field) => {
+    const held = field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message") || (field.fieldKind === "map" && field.mapKind === "message") ? field.message : undefined;
+    return held !== undefined && usesRegistry(held, seen);
+  });
 }
 
 /**
