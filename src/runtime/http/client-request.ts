@@ -22,6 +22,7 @@ import { parsePathTemplate, type PathTemplate } from "./path-template.js";
 import { annotatedRules, defaultRule, type HttpRuleSpec } from "./rules.js";
 import { jsonRegistry } from "./json.js";
 import { appendQuery, boundByTemplate, expandPath, valueAt } from "./url.js";
+import { fromJsonWithNativeBytes } from "./json-bytes.js";
 
 const HTTP_BODY = "google.api.HttpBody";
 /** The content type of binary protobuf bodies. */
@@ -168,7 +169,7 @@ function decodeResponseRaw(binding: ClientBinding, bytes: Uint8Array, contentTyp
   }
   if (isProtobuf(contentType)) return fromBinary(output, bytes);
   const json = parseJson(new TextDecoder().decode(bytes));
-  if (rule.responseBody === undefined) return fromJson(output, json, { registry, ignoreUnknownFields: true });
+  if (rule.responseBody === undefined) return fromJsonWithNativeBytes(output, json, { registry, ignoreUnknownFields: true });
   return withField(binding, rule.responseBody, json);
 }
 
@@ -184,7 +185,7 @@ function withField(binding: ClientBinding, responseBody: string, json: JsonValue
 export const decodeJsonMessage = internalOnFailure(decodeJsonMessageRaw);
 function decodeJsonMessageRaw(binding: ClientBinding, json: JsonValue): unknown {
   if (binding.rule.responseBody !== undefined) return withField(binding, binding.rule.responseBody, json);
-  return fromJson(binding.output, json, { registry: binding.registry, ignoreUnknownFields: true });
+  return fromJsonWithNativeBytes(binding.output, json, { registry: binding.registry, ignoreUnknownFields: true });
 }
 
 /** Whether a content type names binary protobuf. */

@@ -8,7 +8,6 @@ import {
   createRegistry,
   fromJson,
   toJson,
-  toJsonString,
   type DescField,
   type DescFile,
   type DescMessage,
@@ -17,6 +16,7 @@ import {
   type Registry,
 } from "@bufbuild/protobuf";
 import { reflect } from "@bufbuild/protobuf/reflect";
+import { fromJsonWithNativeBytes, toJsonWithNativeBytes } from "./json-bytes.js";
 import {
   file_google_protobuf_any,
   file_google_protobuf_api,
@@ -95,7 +95,7 @@ export function parseJsonText(text: string, what: string): JsonValue {
  */
 export function messageFromJson(schema: DescMessage, json: JsonValue, registry: Registry, what: string): Message {
   try {
-    return fromJson(schema, json, optionsFor(schema, registry));
+    return fromJsonWithNativeBytes(schema, json, optionsFor(schema, registry));
   } catch (error) {
     const path = locateJsonError(schema, json, registry);
     throw invalid(`${what}${path ? ` at field "${path}"` : ""}: ${messageOf(error)}`);
@@ -138,7 +138,7 @@ export function messageFromJsonText(schema: DescMessage, text: string, registry:
 
 /** Canonical proto3 JSON text of a message (json names, int64 as strings, enums by name, no defaults). */
 export function messageToJsonText(schema: DescMessage, message: Message, registry: Registry): string {
-  return toJsonString(schema, message, optionsFor(schema, registry));
+  return JSON.stringify(toJsonWithNativeBytes(schema, message, optionsFor(schema, registry)));
 }
 
 /**
