@@ -86,6 +86,18 @@ describe("timeout", () => {
     expect(demo.observed.aborted).toBe(1);
   });
 
+  test("a caller that cancels aborts the handler's signal under the policy's timeout", async () => {
+    const { demo, client } = await start();
+    const controller = new AbortController();
+    const call = failure(client.timedOut({ delayMs: 5000 }, { signal: controller.signal }));
+    await wait(50);
+    controller.abort();
+    expect((await call).code).toBe(Code.CANCELLED);
+    // The handler heard it long before the policy's 200 ms deadline.
+    await wait(50);
+    expect(demo.observed.aborted).toBe(1);
+  });
+
   test("an earlier caller deadline wins over the policy's", async () => {
     const { client } = await start();
     const started = performance.now();

@@ -81,22 +81,59 @@ export function serverTimeout(options: Pick<ServerPolicyOptions, "overrides"> = 
   });
 }
 
-async function withDeadline(ctx: CallContext, input: unknown, next: (ctx: CallContext, input: unknown) => Promise<unknown>, deadline: Date, timeoutMs: number): Promise<unknown> {
+/**
+ * Runs `next` with a signal that aborts at the policy's deadline or when the caller's does, and
+ * fails the call with DEADLINE_EXCEEDED at that deadline even if the handler ignores its signal.
+ * Written with one timer and one listener on the caller's signal: `AbortSignal.any` (about 2 µs
+ * with its weak references) and a second listener to race the handler cost a small call more
+ * than the rest of its policies together.
+ */
+function withDeadline(ctx: CallContext, input: unknown, next: (ctx: CallContext, input: unknown) => Promise<unknown>, deadline: Date, timeoutMs: number): Promise<unknown> {
+  const parent = ctx.signal;
+  if (parent.aborted) return Promise.reject(parent.reason as unknown);
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new ServiceError(Code.DEADLINE_EXCEEDED, `deadline exceeded (the method's timeout is ${timeoutMs} ms)`)), timeoutMs);
-  const signal = AbortSignal.any([ctx.signal, controller.signal]);
-  const inner: CallContext = { ...ctx, signal, deadline: earlierDeadline(ctx.deadline, deadline) };
-  try {
-    const output = await untilAborted(next(inner, input), signal);
-    if (!streamsResponses(ctx.method)) {
+  const inner: CallContext = { ...ctx, signal: controller.signal, deadline: earlierDeadline(ctx.deadline, deadline) };
+  return new Promise((resolve, reject) => {
+    const cut = (reason: unknown) => {
+      controller.abort(reason);
+      reject(reason);
+    };
+    const onParentAbort = () => {
       clearTimeout(timer);
-      return output;
+      cut(parent.reason);
+    };
+    const timer = setTimeout(() => {
+      parent.removeEventListener("abort", onParentAbort);
+      cut(new ServiceError(Code.DEADLINE_EXCEEDED, `deadline exceeded (the method's timeout is ${timeoutMs} ms)`));
+    }, timeoutMs);
+    parent.addEventListener("abort", onParentAbort);
+    const done = () => {
+      clearTimeout(timer);
+      parent.removeEventListener("abort", onParentAbort);
+    };
+    let work: Promise<unknown>;
+    try {
+      work = next(inner, input);
+    } catch (error) {
+      done();
+      reject(error);
+      return;
     }
-    return clearingAfter(streamUntilAborted(output as AsyncIterable<unknown>, signal), () => clearTimeout(timer));
-  } catch (error) {
-    clearTimeout(timer);
-    throw error;
-  }
+    work.then(
+      (output) => {
+        // A response stream keeps the deadline until it ends.
+        if (streamsResponses(ctx.method)) resolve(clearingAfter(streamUntilAborted(output as AsyncIterable<unknown>, controller.signal), done));
+        else {
+          done();
+          resolve(output);
+        }
+      },
+      (error: unknown) => {
+        done();
+        reject(error);
+      },
+    );
+  });
 }
 
 async function* clearingAfter<T>(source: AsyncIterable<T>, done: () => void): AsyncGenerator<T> {
