@@ -21,10 +21,12 @@ function ms(text) {
  * wrk has no warm-up phase, so the CPU is sampled just before and after it (the server must be
  * warm already; its idle time around the run adds next to nothing).
  */
-export async function wrk({ url, script, connections, seconds, serverPid }) {
+export async function wrk({ url, script, connections, seconds, serverPid, loadCpu }) {
   const args = ["-t", "1", "-c", String(connections), "-d", `${seconds}s`, "--latency", "-s", script, url];
   const cpuBefore = serverPid ? processCpuUs(serverPid) : undefined;
-  const result = await run("wrk", args, { timeoutMs: (seconds + 30) * 1000 });
+  // With `loadCpu`, wrk runs on that CPU only (see lib/cpus.mjs).
+  const command = loadCpu === undefined ? ["wrk", args] : ["taskset", ["-c", String(loadCpu), "wrk", ...args]];
+  const result = await run(...command, { timeoutMs: (seconds + 30) * 1000 });
   const cpuUsed = cpuBefore === undefined ? undefined : processCpuUs(serverPid) - cpuBefore;
   if (result.status !== 0) throw new Error(`wrk failed (${result.status}): ${result.stderr || result.stdout}`);
   const out = result.stdout;

@@ -2,6 +2,7 @@
 // in its own process, all loaded by wrk in alternating rounds.
 import { create, toJsonString } from "@bufbuild/protobuf";
 import { EchoRequestSchema, ECHO_PATH, payloadOf } from "../lib/echo.mjs";
+import { pinProcess } from "../lib/cpus.mjs";
 import { startServer } from "../lib/processes.mjs";
 import { alternate, columns } from "../lib/rounds.mjs";
 import { wrk, writePostScript } from "../lib/wrk.mjs";
@@ -29,19 +30,23 @@ async function warmUpAndCheck(name, port, body, count) {
   }
 }
 
-/** Runs the HTTP rows; `options`: rounds, seconds, tmpDir. */
+/** Runs the HTTP rows; `options`: rounds, seconds, tmpDir, cpus (see lib/cpus.mjs). */
 export async function httpSuite(options, log) {
   const running = {};
   const rows = [];
   try {
-    for (const variant of HTTP_SERVERS) running[variant] = await startServer(serverScript, [variant]);
+    for (const variant of HTTP_SERVERS) {
+      running[variant] = await startServer(serverScript, [variant]);
+      if (options.cpus) await pinProcess(running[variant].pid, options.cpus.server);
+    }
     for (const [bodyName, body] of Object.entries(BODIES)) {
       const script = `${options.tmpDir}/post-${bodyName}.lua`;
       writePostScript(script, body);
+      const load = (v, seconds) => wrk({ url: `http://127.0.0.1:${running[v].port}${ECHO_PATH}`, script, connections: CONNECTIONS, seconds, serverPid: running[v].pid, loadCpu: options.cpus?.load });
       for (const [name, server] of Object.entries(running)) await warmUpAndCheck(name, server.port, body, options.smoke ? 20 : 300);
-      const samples = await alternate(options.rounds, HTTP_SERVERS, (v) =>
-        wrk({ url: `http://127.0.0.1:${running[v].port}${ECHO_PATH}`, script, connections: CONNECTIONS, seconds: Math.max(1, Math.round(options.seconds)), serverPid: running[v].pid }),
-      );
+      // A second of load per server first, unmeasured: the JIT settles before the first round.
+      if (!options.smoke) for (const variant of HTTP_SERVERS) await load(variant, 1);
+      const samples = await alternate(options.rounds, HTTP_SERVERS, (v) => load(v, Math.max(1, Math.round(options.seconds))));
       const row = {
         id: `http-unary/${bodyName}/c${CONNECTIONS}`,
         suite: "http-unary",
