@@ -39,7 +39,9 @@ function cpuFigure(rows, subject, other) {
     .filter((row) => row.subjects[subject]?.cpuUsPerCall && row.subjects[other]?.cpuUsPerCall)
     .map((row) => ratioSummary(row.subjects[other].cpuUsPerCall, row.subjects[subject].cpuUsPerCall).median);
   if (perRow.length === 0) return "";
-  return `; server CPU per call ${median(perRow).toFixed(2)}x (rows ${Math.min(...perRow).toFixed(2)}-${Math.max(...perRow).toFixed(2)})`;
+  // The client rows measure the client process; every other row the server.
+  const side = rows[0]?.suite === "grpc-client" ? "client" : "server";
+  return `; ${side} CPU per call ${median(perRow).toFixed(2)}x (rows ${Math.min(...perRow).toFixed(2)}-${Math.max(...perRow).toFixed(2)})`;
 }
 
 /** Every target of issue 8, each `{ name, status: met | not met | not measured | info, figure }`. */

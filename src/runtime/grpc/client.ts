@@ -16,6 +16,7 @@ import {
   trackCall,
   type CallOptions,
 } from "./client-call.js";
+import { CHANNELZ_OFF } from "./channelz.js";
 import { messageSizeOptions } from "./limits.js";
 import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware, type OutgoingCall } from "../outgoing.js";
 import { grpcMethodDefinition } from "./streams.js";
@@ -29,7 +30,7 @@ export interface GrpcConnectionOptions {
   credentials?: grpc.ChannelCredentials;
   /** TLS to the server: its CA and, for mutual TLS, this client's certificate and key. */
   tls?: ClientTls;
-  /** grpc-js channel options; they win over the defaults (message size limits). */
+  /** grpc-js channel options; they win over the defaults (message size limits, channelz off: see grpc/channelz.ts). */
   channelOptions?: grpc.ChannelOptions;
   /** Wraps every call, unary or streaming (metrics, tracing, ...); the first is the outermost. */
   middleware?: readonly ClientMiddleware[];
@@ -54,7 +55,7 @@ export class GrpcConnection extends ChainedConnection {
   constructor(address: string, options: GrpcConnectionOptions = {}) {
     super();
     const credentials = options.credentials ?? (options.tls ? grpcChannelCredentials(options.tls) : grpc.credentials.createInsecure());
-    this.#client = new grpc.Client(address, credentials, { ...messageSizeOptions(), ...options.channelOptions });
+    this.#client = new grpc.Client(address, credentials, { ...messageSizeOptions(), ...CHANNELZ_OFF, ...options.channelOptions });
     this.#target = address;
     this.#invoke = chainClient(withClientPolicies(options.middleware, options.policies), (call, input) => this.#call(call, input));
   }
