@@ -43,8 +43,20 @@ export function makeEndpoint<I, O>(
   const create = (value: unknown) => method.output.create(value);
   const base: Endpoint = streamsResponses(method)
     ? async (ctx, input) => mapStream(handler(ctx, input) as AsyncIterable<unknown>, create)
-    : async (ctx, input) => create(await handler(ctx, input));
+    : (ctx, input) => unaryResult(handler, ctx, input, create);
   return middleware.length === 0 ? base : chain(middleware)(base);
+}
+
+/**
+ * A unary handler's answer as a full message: `.then` rather than an async wrapper, one promise
+ * and one microtask less per call. A handler that throws instead of rejecting still rejects.
+ */
+function unaryResult(handler: (ctx: CallContext, input: any) => HandlerResult, ctx: CallContext, input: unknown, create: (value: unknown) => unknown): Promise<unknown> {
+  try {
+    return Promise.resolve(handler(ctx, input) as Promise<unknown>).then(create);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 async function* mapStream<T, U>(source: AsyncIterable<T>, map: (value: T) => U): AsyncGenerator<U> {
