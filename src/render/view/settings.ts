@@ -60,6 +60,14 @@ export const serverSettings: readonly SettingDoc[] = [
     description: "Successful calls logged per second before sampling (1 in 100) starts; failures are always logged; 0 logs every call.",
   },
   {
+    name: "Request id in responses",
+    env: "REQUEST_ID_IN_RESPONSE",
+    flag: "--request-id-in-response",
+    default: "false",
+    description:
+      "Send each call's request id back in the x-request-id response header (true or false): the caller's, or the one made up for the call. Either way it is in the call's log lines.",
+  },
+  {
     name: "Message size limit",
     env: "MAX_MESSAGE_BYTES",
     flag: "--max-message-bytes",
