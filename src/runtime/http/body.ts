@@ -12,17 +12,21 @@ import { HttpStatusError } from "./http-error.js";
  * and a promise per chunk, a measurable share of a small JSON call. The listeners are shared
  * functions that find their read through the request (no closures per request).
  */
-export function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array> {
+export function readBody(request: IncomingMessage, limit: number, done: BodyCallback): void {
   const declared = Number(request.headers["content-length"] ?? NaN);
-  if (declared > limit) return Promise.reject(tooLarge(limit));
-  const promise = new Promise<Uint8Array>((resolve, reject) => ((request as ReadRequest)[READ] = new BodyRead(limit, resolve, reject)));
+  if (declared > limit) return done(tooLarge(limit), undefined);
+  // A callback, not a promise: the call goes on from the "end" event itself, one promise and one
+  // microtask less for a small call.
+  (request as ReadRequest)[READ] = new BodyRead(limit, done);
   // `on`, not `once`: each once wraps its listener in a new function; these ignore repeats anyway.
   request.on("data", onData);
   request.on("end", onEnd);
   request.on("error", onError);
   request.on("close", onClose);
-  return promise;
 }
+
+/** Called once with the whole body, or with why it could not be read. */
+export type BodyCallback = (error: unknown, body: Uint8Array | undefined) => void;
 
 const READ = Symbol("gen-svc.bodyRead");
 type ReadRequest = IncomingMessage & { [READ]: BodyRead };
@@ -36,14 +40,13 @@ class BodyRead {
 
   constructor(
     readonly limit: number,
-    readonly resolve: (body: Uint8Array) => void,
-    readonly reject: (error: unknown) => void,
+    readonly done: BodyCallback,
   ) {}
 
   fail(error: unknown): void {
     if (this.settled) return;
     this.settled = true;
-    this.reject(error);
+    this.done(error, undefined);
   }
 }
 
@@ -64,7 +67,7 @@ function onEnd(this: ReadRequest): void {
   const read = this[READ];
   if (read.settled) return;
   read.settled = true;
-  read.resolve(read.more ? Buffer.concat(read.more, read.size) : (read.first ?? Buffer.alloc(0)));
+  read.done(undefined, read.more ? Buffer.concat(read.more, read.size) : (read.first ?? Buffer.alloc(0)));
 }
 
 function onError(this: ReadRequest, error: unknown): void {

@@ -120,20 +120,38 @@ function serveRequest(t: Transcoding, documents: Documents, request: IncomingMes
     const error = new HttpStatusError(426, Code.FAILED_PRECONDITION, `${route.method.path} streams requests: open a WebSocket on this path`, { headers: { upgrade: "websocket" } });
     return sendError(t, response, error, undefined);
   }
-  void serveCall(t, route, match.variables, query, request, response);
+  serveCall(t, route, match.variables, query, request, response);
 }
 
 /**
- * Reads, decodes and answers one call. Never rejects (no `.catch` promise and closure per
- * request): a failure is answered by {@link settle}, and a failure of that by {@link lastResort}.
+ * Reads, decodes and answers one call. Throws nothing and leaves no promise to reject (no
+ * `.catch` promise and closure per request): a failure is answered by {@link answerFailure}.
  */
-async function serveCall(t: Transcoding, route: CallRoute, variables: RequestParts["variables"], query: URLSearchParams | undefined, request: IncomingMessage, response: ServerResponse): Promise<void> {
+function serveCall(t: Transcoding, route: CallRoute, variables: RequestParts["variables"], query: URLSearchParams | undefined, request: IncomingMessage, response: ServerResponse): void {
   let state: HttpCallState | undefined;
   try {
     state = createHttpCallState(request, route.method, t.logger);
     state.watch(response);
-    const body = await readBody(request, t.maxMessageBytes);
-    const input = decodeRequest(route.descriptor, route.rule, { variables, query, body, contentType: request.headers["content-type"] }, t.registry);
+  } catch (thrown) {
+    answerFailure(t, response, thrown, state);
+    state?.dispose();
+    return;
+  }
+  const call = state;
+  readBody(request, t.maxMessageBytes, (error, body) => {
+    if (error !== undefined) {
+      answerFailure(t, response, error, call);
+      call.dispose();
+      return;
+    }
+    void answerCall(t, route, { variables, query, body, contentType: request.headers["content-type"] }, call, request, response);
+  });
+}
+
+/** The rest of a call once its body is read: decode, run the endpoint, answer. Never rejects. */
+async function answerCall(t: Transcoding, route: CallRoute, parts: RequestParts, state: HttpCallState, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  try {
+    const input = decodeRequest(route.descriptor, route.rule, parts, t.registry);
     const pending = route.endpoint(state.ctx, input);
     // A handler that ignores its signal must not hold a call past its deadline; without one,
     // waiting for it costs nothing (a client that left gets no answer either way).
@@ -141,13 +159,18 @@ async function serveCall(t: Transcoding, route: CallRoute, variables: RequestPar
     if (streamsResponses(route.method)) await streamResponses(t, route, state, request, response, output as AsyncIterable<unknown>);
     else sendMessage(t, route, state.ctx, request, response, output);
   } catch (thrown) {
-    try {
-      settle(t, response, thrown, state);
-    } catch (error) {
-      lastResort(t.logger, response, error);
-    }
+    answerFailure(t, response, thrown, state);
   } finally {
-    state?.dispose();
+    state.dispose();
+  }
+}
+
+/** Answers a failed call with {@link settle}; a failure of that goes to {@link lastResort}. */
+function answerFailure(t: Transcoding, response: ServerResponse, thrown: unknown, state: HttpCallState | undefined): void {
+  try {
+    settle(t, response, thrown, state);
+  } catch (error) {
+    lastResort(t.logger, response, error);
   }
 }
 
