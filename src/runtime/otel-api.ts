@@ -5,11 +5,11 @@
  * (tracer provider, propagator, context manager) in one global per major version, shared by every
  * copy, so an SDK that imports the ES build registers where this copy looks.
  */
-import { createRequire } from "node:module";
+import { loadModule } from "./lazy-module.js";
 
 type OtelApi = typeof import("@opentelemetry/api");
 
-const api = createRequire(import.meta.url)("@opentelemetry/api") as OtelApi;
+const api = loadModule<OtelApi>("@opentelemetry/api");
 
 /** The API's values the runtime uses; its interfaces come from `@opentelemetry/api` as types. */
 export const { context, propagation, trace, ProxyTracerProvider, ROOT_CONTEXT } = api;

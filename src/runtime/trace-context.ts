@@ -6,7 +6,7 @@
  * `@opentelemetry/api` the runtime uses (see otel-api.ts), so a traced call loads no second copy.
  */
 import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from "@opentelemetry/api";
-import { createRequire } from "node:module";
+import { loadModule } from "./lazy-module.js";
 
 type CoreModule = typeof import("@opentelemetry/core");
 
@@ -22,5 +22,5 @@ export function w3cTraceContextPropagator(): TextMapPropagator {
 }
 
 function loadCore(): CoreModule {
-  return createRequire(import.meta.url)("@opentelemetry/core") as CoreModule;
+  return loadModule<CoreModule>("@opentelemetry/core");
 }

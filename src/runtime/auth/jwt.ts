@@ -5,12 +5,12 @@
  * `alg: none` and an HS256 token "signed" with a public key never verify.
  */
 import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from "jose";
-import { createRequire } from "node:module";
 import { Code } from "../code.js";
 import type { CallContext } from "../context.js";
 import { ServiceError } from "../errors.js";
 import { unauthenticated } from "./errors.js";
 import type { Principal } from "./principal.js";
+import { loadModule } from "../lazy-module.js";
 
 /** Options of {@link jwtAuthenticator}. */
 export interface JwtAuthenticatorOptions {
@@ -108,7 +108,7 @@ function stringList(value: unknown): string[] {
  * require() loads it synchronously (the same instance an import would give).
  */
 function loadJose(): typeof import("jose") {
-  return createRequire(import.meta.url)("jose") as typeof import("jose");
+  return loadModule<typeof import("jose")>("jose");
 }
 
 /** jose's failure as a message for the caller; fetching keys failing is the server's problem. */

@@ -14,7 +14,6 @@ import { chainClient, inheritParent, type ClientEndpoint, type ClientMiddleware,
 import { withClientPolicies, type ClientPolicyOptions } from "../policy/client.js";
 import { ChainedConnection } from "../rpc-connection.js";
 import { tlsConnectOptions, type ClientTls } from "../tls.js";
-import { createRequire } from "node:module";
 import type { Agent } from "undici";
 import type { ConnectionOptions } from "node:tls";
 import { CallScope } from "./client-call.js";
@@ -22,6 +21,7 @@ import { acceptHeader, buildRequest, clientBinding, decodeResponse, type ClientB
 import { callHeaders, errorFromResponse, metadataFromHeaders, responsesOfFrames } from "./client-wire.js";
 import { webSocketCall } from "./client-ws.js";
 import { readBody, readLines } from "./ndjson-reader.js";
+import { loadModule } from "../lazy-module.js";
 
 /** Options of an {@link HttpConnection}. */
 export interface HttpConnectionOptions {
@@ -208,7 +208,7 @@ function agentFetch(undici: typeof import("undici"), agent: Agent): typeof fetch
  * so the constructor stays synchronous.
  */
 function loadUndici(): typeof import("undici") {
-  return createRequire(import.meta.url)("undici") as typeof import("undici");
+  return loadModule<typeof import("undici")>("undici");
 }
 
 function callHook(hook: ((metadata: Metadata) => void) | undefined, metadata: Metadata): void {

@@ -3,9 +3,9 @@
  * call them) need it, and loading it costs a start-up several milliseconds. Its CommonJS module is
  * what its ES wrapper re-exports, so the classes are the same either way.
  */
-import { createRequire } from "node:module";
+import { loadModule } from "../lazy-module.js";
 
 /** The `ws` module, loaded synchronously on the first call (then from the module cache). */
 export function wsModule(): typeof import("ws") {
-  return createRequire(import.meta.url)("ws") as typeof import("ws");
+  return loadModule<typeof import("ws")>("ws");
 }

@@ -4,9 +4,9 @@
  * cockatiel is ESM-only; `require` of an ES module (Node >= 22.12, no top-level await in
  * cockatiel) returns the same module instance an `import` would, so `instanceof` checks hold.
  */
-import { createRequire } from "node:module";
+import { loadModule } from "../lazy-module.js";
 
 /** The cockatiel module, loaded synchronously on the first call (then from the module cache). */
 export function cockatiel(): typeof import("cockatiel") {
-  return createRequire(import.meta.url)("cockatiel") as typeof import("cockatiel");
+  return loadModule<typeof import("cockatiel")>("cockatiel");
 }
