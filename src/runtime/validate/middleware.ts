@@ -8,6 +8,7 @@ import type { DescMessage, Message } from "@bufbuild/protobuf";
 import type { Validator, ValidatorOptions } from "@bufbuild/protovalidate";
 import type { CallContext } from "../context.js";
 import type { Endpoint, Middleware } from "../endpoint.js";
+import { decidedPerMethod } from "../policy/per-method.js";
 import { streamsRequests, type MethodSpec } from "../spec.js";
 import { hasValidationRules } from "./rules.js";
 import { invalidArgument } from "./violations.js";
@@ -31,19 +32,10 @@ export interface ValidationOptions {
 export function validation(options: ValidationOptions = {}): Middleware {
   // Shared by every method: protovalidate plans each message type once and caches the plan.
   const validator = new SharedValidator(options);
-  return (next) => {
-    // A chain is built per method, so `next` serves one method: decide for it on its first call.
-    let decidedFor: MethodSpec | undefined;
-    let endpoint: Endpoint = next;
-    return (ctx, input) => {
-      if (decidedFor !== ctx.method) {
-        decidedFor = ctx.method;
-        const schema = inputSchema(ctx.method);
-        endpoint = schema ? validating(schema, validator, next) : next;
-      }
-      return endpoint(ctx, input);
-    };
-  };
+  return decidedPerMethod((method, next) => {
+    const schema = inputSchema(method);
+    return schema ? validating(schema, validator, next) : next;
+  });
 }
 
 /**
