@@ -76,9 +76,14 @@ export class Metadata implements Iterable<[string, MetadataValue]> {
   }
 }
 
+/** Whether a lower-case key may be held: digits, letters, `_`, `.` and `-`, as gRPC allows. */
+export function isMetadataKey(lowerCaseKey: string): boolean {
+  return /^[0-9a-z_.-]+$/.test(lowerCaseKey);
+}
+
 function normalizeKey(key: string, value: MetadataValue): string {
   const k = key.toLowerCase();
-  if (!/^[0-9a-z_.-]+$/.test(k)) throw new TypeError(`invalid metadata key "${key}"`);
+  if (!isMetadataKey(k)) throw new TypeError(`invalid metadata key "${key}"`);
   const binary = k.endsWith("-bin");
   if (binary && typeof value === "string") throw new TypeError(`metadata key "${key}" needs a Uint8Array value`);
   if (!binary && typeof value !== "string") throw new TypeError(`metadata key "${key}" needs a string value (binary keys end in -bin)`);

@@ -7,7 +7,7 @@ import { toBuffer, toBytes } from "./bytes.js";
  * Keys starting with `grpc-` belong to the protocol (status, timeout, encoding, status details)
  * and are set by the transport itself, so they never pass between the two worlds as user data.
  */
-function isReserved(key: string): boolean {
+export function isReserved(key: string): boolean {
   return key.startsWith("grpc-");
 }
 

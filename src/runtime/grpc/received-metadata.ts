@@ -5,11 +5,9 @@
  * measurable share of a small call's cost.
  */
 import type * as grpc from "@grpc/grpc-js";
-import { Metadata, type MetadataValue } from "../metadata.js";
+import { isMetadataKey, Metadata, type MetadataValue } from "../metadata.js";
 import { toBytes } from "./bytes.js";
-
-/** The keys a Metadata can hold: anything else is never present. */
-const LEGAL_KEY = /^[0-9a-z_.-]+$/;
+import { isReserved } from "./metadata.js";
 
 /** Request metadata over grpc-js's; `grpc-*` keys (the protocol's own) and keys Metadata cannot hold are left out. */
 export class ReceivedGrpcMetadata extends Metadata {
@@ -72,7 +70,7 @@ export class ReceivedGrpcMetadata extends Metadata {
     for (const [key, values] of Object.entries(source.toJSON())) {
       // grpc-js also accepts keys Metadata cannot hold (e.g. with ':'): they are left out, as the
       // protocol's own are, rather than failing a call for a header nobody reads.
-      if (isReserved(key) || !LEGAL_KEY.test(key)) continue;
+      if (isReserved(key) || !isMetadataKey(key)) continue;
       for (const value of values) super.append(key, typeof value === "string" ? value : toBytes(value));
     }
   }
@@ -81,9 +79,5 @@ export class ReceivedGrpcMetadata extends Metadata {
 /** grpc-js's values of a key, without its exceptions for keys it finds illegal. */
 function valuesOf(source: grpc.Metadata, key: string): grpc.MetadataValue[] {
   const k = key.toLowerCase();
-  return LEGAL_KEY.test(k) && !isReserved(k) ? source.get(k) : [];
-}
-
-function isReserved(key: string): boolean {
-  return key.startsWith("grpc-");
+  return isMetadataKey(k) && !isReserved(k) ? source.get(k) : [];
 }
