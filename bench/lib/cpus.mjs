@@ -13,6 +13,11 @@ export async function cpuPlan(enabled) {
   return probe?.status === 0 ? { server: 0, load: 1 } : undefined;
 }
 
+/** `[command, args]` that run `command` on CPU `cpu` only (through taskset), or as is when `cpu` is undefined. */
+export function onCpu(cpu, command, args) {
+  return cpu === undefined ? [command, args] : ["taskset", ["-c", String(cpu), command, ...args]];
+}
+
 /** Moves every thread of process `pid` to `cpu`. */
 export async function pinProcess(pid, cpu) {
   const result = await run("taskset", ["-a", "-p", "-c", String(cpu), String(pid)], { timeoutMs: 5_000 });

@@ -2,6 +2,7 @@
 // request per call, with the headers gRPC needs. Throughput comes from h2load's summary, latency
 // percentiles from its per-request log file.
 import { readFileSync, rmSync } from "node:fs";
+import { onCpu } from "./cpus.mjs";
 import { processCpuUs } from "./proc-cpu.mjs";
 import { run } from "./processes.mjs";
 import { quantile } from "./stats.mjs";
@@ -32,8 +33,7 @@ export async function h2load({ url, bodyFile, connections, streams, seconds, war
   let cpuBefore;
   const sampler = serverPid ? setTimeout(() => (cpuBefore = processCpuUs(serverPid)), warmUpMs) : undefined;
   // With `loadCpu`, h2load runs on that CPU only (see lib/cpus.mjs).
-  const command = loadCpu === undefined ? ["h2load", args] : ["taskset", ["-c", String(loadCpu), "h2load", ...args]];
-  const result = await run(...command, { timeoutMs: (seconds + 30) * 1000 });
+  const result = await run(...onCpu(loadCpu, "h2load", args), { timeoutMs: (seconds + 30) * 1000 });
   clearTimeout(sampler);
   const cpuUsed = cpuBefore === undefined ? undefined : processCpuUs(serverPid) - cpuBefore;
   if (result.status !== 0) throw new Error(`h2load failed (${result.status}): ${result.stderr || result.stdout}`);

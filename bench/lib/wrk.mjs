@@ -1,5 +1,6 @@
 // HTTP load from a separate process: wrk (one thread, keep-alive connections) posting one JSON body.
 import { writeFileSync } from "node:fs";
+import { onCpu } from "./cpus.mjs";
 import { processCpuUs } from "./proc-cpu.mjs";
 import { run } from "./processes.mjs";
 
@@ -25,8 +26,7 @@ export async function wrk({ url, script, connections, seconds, serverPid, loadCp
   const args = ["-t", "1", "-c", String(connections), "-d", `${seconds}s`, "--latency", "-s", script, url];
   const cpuBefore = serverPid ? processCpuUs(serverPid) : undefined;
   // With `loadCpu`, wrk runs on that CPU only (see lib/cpus.mjs).
-  const command = loadCpu === undefined ? ["wrk", args] : ["taskset", ["-c", String(loadCpu), "wrk", ...args]];
-  const result = await run(...command, { timeoutMs: (seconds + 30) * 1000 });
+  const result = await run(...onCpu(loadCpu, "wrk", args), { timeoutMs: (seconds + 30) * 1000 });
   const cpuUsed = cpuBefore === undefined ? undefined : processCpuUs(serverPid) - cpuBefore;
   if (result.status !== 0) throw new Error(`wrk failed (${result.status}): ${result.stderr || result.stdout}`);
   const out = result.stdout;
